@@ -1,0 +1,3 @@
+"""c3 (placeholder until its issue lands)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""coding (placeholder until its issue lands)."""
+
+__all__: list[str] = []

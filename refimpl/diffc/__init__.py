@@ -1,0 +1,3 @@
+"""diffc (placeholder until its issue lands)."""
+
+__all__: list[str] = []

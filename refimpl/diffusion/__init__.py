@@ -1,0 +1,3 @@
+"""diffusion (placeholder until its issue lands)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""lda (placeholder until its issue lands)."""
+
+__all__: list[str] = []

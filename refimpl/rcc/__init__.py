@@ -1,0 +1,3 @@
+"""rcc (placeholder until its issue lands)."""
+
+__all__: list[str] = []

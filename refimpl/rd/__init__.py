@@ -1,0 +1,3 @@
+"""rd (placeholder until its issue lands)."""
+
+__all__: list[str] = []

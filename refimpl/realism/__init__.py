@@ -1,0 +1,3 @@
+"""realism (placeholder until its issue lands)."""
+
+__all__: list[str] = []
