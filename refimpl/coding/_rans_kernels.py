@@ -1,0 +1,233 @@
+"""Numba kernels of rANS64/32 (readable twin and specification: :mod:`refimpl.coding.rans`,
+``specs/coding.md`` § rANS). All state arithmetic is in int64: the state x stays in
+[L, 2**63) with L = 2**31, and the renormalisation test x ≥ f·2**(63−p) is written as
+(x >> (63 − p)) ≥ f so that nothing overflows even for f = M.
+
+Encoders fill a uint32 word buffer from its end and return the start index; the layout of
+``buf[start:]`` is the byte format (x low word, x high word, then the emitted words in reverse
+order of emission). Decoders return a status code: 0 ok, 1 stream exhausted (truncated),
+2 initial state out of range, 3 final state ≠ L (corrupt or foreign), 4 unread words left.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ._family_kernels import family_cdf_at
+
+L = np.int64(1) << 31
+OK, TRUNCATED, BAD_STATE, BAD_FINAL, TRAILING = 0, 1, 2, 3, 4
+
+
+@njit(cache=True, inline="always")
+def _put(x, c, f, p, buf, pos):
+    """C(s, x) with renormalisation; returns (x', pos')."""
+    if (x >> (63 - p)) >= f:
+        pos -= 1
+        buf[pos] = np.uint32(x & 0xFFFFFFFF)
+        x >>= 32
+    x = ((x // f) << p) + (x % f) + c
+    return x, pos
+
+
+@njit(cache=True, inline="always")
+def _flush(x, buf, pos):
+    pos -= 2
+    buf[pos] = np.uint32(x & 0xFFFFFFFF)
+    buf[pos + 1] = np.uint32(x >> 32)
+    return pos
+
+
+@njit(cache=True)
+def encode_shared(sym, cdf, p):
+    n = sym.size
+    buf = np.empty(n + 2, dtype=np.uint32)
+    pos = n + 2
+    x = L
+    for i in range(n - 1, -1, -1):
+        s = sym[i]
+        c = cdf[s]
+        x, pos = _put(x, c, cdf[s + 1] - c, p, buf, pos)
+    return buf, _flush(x, buf, pos)
+
+
+@njit(cache=True)
+def encode_rows(sym, cdf, p):
+    n = sym.size
+    buf = np.empty(n + 2, dtype=np.uint32)
+    pos = n + 2
+    x = L
+    for i in range(n - 1, -1, -1):
+        s = sym[i]
+        c = cdf[i, s]
+        x, pos = _put(x, c, cdf[i, s + 1] - c, p, buf, pos)
+    return buf, _flush(x, buf, pos)
+
+
+@njit(cache=True)
+def encode_family(kidx, kind, loc, scale, low, high, p):
+    n = kidx.size
+    buf = np.empty(n + 2, dtype=np.uint32)
+    pos = n + 2
+    x = L
+    for i in range(n - 1, -1, -1):
+        k = kidx[i]
+        c = family_cdf_at(kind, loc[i], scale[i], low, high, p, k)
+        f = family_cdf_at(kind, loc[i], scale[i], low, high, p, k + 1) - c
+        x, pos = _put(x, c, f, p, buf, pos)
+    return buf, _flush(x, buf, pos)
+
+
+@njit(cache=True, inline="always")
+def _start(words):
+    if words.size < 2:
+        return np.int64(0), TRUNCATED
+    x = np.int64(words[0]) | (np.int64(words[1]) << 32)
+    if x < L:  # x < 2**63 holds by construction of int64 from two words only if the top bit is 0
+        return x, BAD_STATE
+    if (np.int64(words[1]) >> 31) != 0:
+        return x, BAD_STATE
+    return x, OK
+
+
+@njit(cache=True, inline="always")
+def _refill(x, words, pos):
+    """After D: read one word if x < L; returns (x, pos, status)."""
+    if x < L:
+        if pos >= words.size:
+            return x, pos, TRUNCATED
+        x = (x << 32) | np.int64(words[pos])
+        pos += 1
+    return x, pos, OK
+
+
+@njit(cache=True, inline="always")
+def _finish(x, words, pos):
+    if x != L:
+        return BAD_FINAL
+    if pos != words.size:
+        return TRAILING
+    return OK
+
+
+@njit(cache=True)
+def slot_table(cdf):
+    """slot → symbol lookup table of size M (decoding of a shared table in O(1))."""
+    A = cdf.size - 1
+    lut = np.empty(cdf[A], dtype=np.int32)
+    for s in range(A):
+        for j in range(cdf[s], cdf[s + 1]):
+            lut[j] = s
+    return lut
+
+
+@njit(cache=True)
+def decode_shared_lut(words, cdf, lut, p, n):
+    out = np.zeros(n, dtype=np.int64)
+    x, st = _start(words)
+    if st != OK:
+        return out, st
+    mask = (np.int64(1) << p) - 1
+    pos = 2
+    for i in range(n):
+        slot = x & mask
+        s = lut[slot]
+        c = cdf[s]
+        x = (cdf[s + 1] - c) * (x >> p) + slot - c
+        x, pos, st = _refill(x, words, pos)
+        if st != OK:
+            return out, st
+        out[i] = s
+    return out, _finish(x, words, pos)
+
+
+@njit(cache=True, inline="always")
+def _search(row, slot):
+    """The s with row[s] ≤ slot < row[s+1] (row strictly increasing, row[0]=0 ≤ slot < row[-1])."""
+    lo = 0
+    hi = row.size - 1
+    while hi - lo > 1:
+        mid = (lo + hi) >> 1
+        if row[mid] <= slot:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+@njit(cache=True)
+def decode_shared_search(words, cdf, p, n):
+    out = np.zeros(n, dtype=np.int64)
+    x, st = _start(words)
+    if st != OK:
+        return out, st
+    mask = (np.int64(1) << p) - 1
+    pos = 2
+    for i in range(n):
+        slot = x & mask
+        s = _search(cdf, slot)
+        c = cdf[s]
+        x = (cdf[s + 1] - c) * (x >> p) + slot - c
+        x, pos, st = _refill(x, words, pos)
+        if st != OK:
+            return out, st
+        out[i] = s
+    return out, _finish(x, words, pos)
+
+
+@njit(cache=True)
+def decode_rows(words, cdf, p, n):
+    out = np.zeros(n, dtype=np.int64)
+    x, st = _start(words)
+    if st != OK:
+        return out, st
+    mask = (np.int64(1) << p) - 1
+    pos = 2
+    for i in range(n):
+        slot = x & mask
+        row = cdf[i]
+        s = _search(row, slot)
+        c = row[s]
+        x = (row[s + 1] - c) * (x >> p) + slot - c
+        x, pos, st = _refill(x, words, pos)
+        if st != OK:
+            return out, st
+        out[i] = s
+    return out, _finish(x, words, pos)
+
+
+@njit(cache=True)
+def decode_family(words, kind, loc, scale, low, high, p):
+    n = loc.size
+    out = np.zeros(n, dtype=np.int64)
+    x, st = _start(words)
+    if st != OK:
+        return out, st
+    M = np.int64(1) << p
+    mask = M - 1
+    A = high - low + 1
+    pos = 2
+    for i in range(n):
+        slot = x & mask
+        mu = loc[i]
+        sg = scale[i]
+        lo = np.int64(0)
+        c_lo = np.int64(0)
+        hi = np.int64(A)
+        c_hi = M
+        while hi - lo > 1:  # binary search keeping the two bracketing cumulative counts
+            mid = (lo + hi) >> 1
+            cm = family_cdf_at(kind, mu, sg, low, high, p, mid)
+            if cm <= slot:
+                lo = mid
+                c_lo = cm
+            else:
+                hi = mid
+                c_hi = cm
+        x = (c_hi - c_lo) * (x >> p) + slot - c_lo
+        x, pos, st = _refill(x, words, pos)
+        if st != OK:
+            return out, st
+        out[i] = lo
+    return out, _finish(x, words, pos)
