@@ -58,7 +58,8 @@ def test_sigma_for_rate_inverts_rate(lam, rate):
     except ValueError:  # σ underflows in float64 at extreme rates per dimension
         assert rate / lam.size > 20
         return
-    assert D.gaussian_rate(lam, s) == pytest.approx(rate, rel=1e-9)
+    # near σ = 1 (low rate) σ itself carries only ~ulp(1)/(1 − σ) relative information about R
+    assert D.gaussian_rate(lam, s) == pytest.approx(rate, rel=1e-9 + 1e-15 / (1 - s))
 
 
 @given(lams, st.floats(0.0, 100.0))
