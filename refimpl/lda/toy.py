@@ -1,0 +1,91 @@
+"""The synthetic toy of the digest (§1.8): Gaussian topics in the plane, Dirichlet groups.
+
+Citation: Korshunova et al., NeurIPS 2019 (logistic LDA); the toy setting and its table are from
+the digest ``shared/research/logistic_lda_and_anchors.md`` §1.8 (checked there with NumPy/SciPy).
+
+| symbol | name | meaning |
+|---|---|---|
+| K | ``K`` | number of topics (4) |
+| μ_k ~ N(0, sep² I) | ``mu`` | (K, dim) topic means |
+| D, N_d | ``D``, ``N`` | groups (300) × items per group (20) |
+| θ_d ~ Dir(α·1) | ``theta`` | (D, K) group topic proportions, α = 0.2 |
+| k_dn ~ Cat(θ_d) | ``k`` | (D·N,) item topics |
+| x_dn = μ_{k_dn} + ε | ``x`` | (D·N, dim) items, ε ~ N(0, I) |
+| c_d = argmax θ_d | ``c`` | (D,) group labels |
+| g_k(x) = −½‖x − μ_k‖² | :func:`lda_toy_ideal_logits` | ideal logits (log N(x; μ_k, I) up to a term in x only) |
+
+Randomness (``refimpl.random``, all from one ``seed``): stream 10 → μ (normals, index k, width
+dim); stream 11 → θ (open uniforms, index d, width K, θ_dk ∝ F⁻¹_Gamma(α)(u)); stream 12 → k_dn
+(uniforms, index n, inverse CDF of θ_d); stream 13 → ε (normals, index n, width dim). The same
+seed at different ``sep`` gives the same θ, k and ε and means scaled by ``sep``.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from scipy.special import gammaincinv
+
+from .. import random as R
+from .inference import lda_group_offsets, lda_infer
+
+__all__ = ["LdaToyData", "lda_toy_data", "lda_toy_ideal_logits", "lda_toy_accuracies", "LdaToyAccuracy"]
+
+STREAM_MEANS, STREAM_THETA, STREAM_TOPICS, STREAM_NOISE = 10, 11, 12, 13
+
+
+class LdaToyData(NamedTuple):
+    x: np.ndarray
+    k: np.ndarray
+    offsets: np.ndarray
+    c: np.ndarray
+    mu: np.ndarray
+    theta: np.ndarray
+
+
+class LdaToyAccuracy(NamedTuple):
+    item_from_g: float
+    item_with_groups: float
+    group_label: float
+
+
+def lda_toy_data(seed: int, sep: float, K: int = 4, D: int = 300, N: int = 20, alpha: float = 0.2,
+                 dim: int = 2, seed_offset: int = 0) -> LdaToyData:
+    """Draw the §1.8 toy. ``seed_offset`` shifts all indices (fresh data with the same means:
+    use D·N-sized offsets for a held-out set)."""
+    if not sep > 0 or not alpha > 0:
+        raise ValueError("sep and alpha must be > 0")
+    if min(K, D, dim) < 1 or N < 0:
+        raise ValueError("K, D, dim must be >= 1 and N >= 0")
+    mu = sep * R.normal(seed, STREAM_MEANS, np.arange(K, dtype=np.uint64), d=dim)
+    d_idx = np.arange(D, dtype=np.uint64) + np.uint64(seed_offset)
+    gam = gammaincinv(alpha, R.uniform(seed, STREAM_THETA, d_idx, d=K, open=True))
+    theta = gam / gam.sum(axis=1, keepdims=True)
+    n_idx = np.arange(D * N, dtype=np.uint64) + np.uint64(seed_offset * N)
+    u = R.uniform(seed, STREAM_TOPICS, n_idx).reshape(D, N)
+    cdf = np.cumsum(theta, axis=1)
+    k = np.minimum((u[:, :, None] >= cdf[:, None, :]).sum(axis=2), K - 1).reshape(-1)
+    x = mu[k] + R.normal(seed, STREAM_NOISE, n_idx, d=dim)
+    return LdaToyData(x, k.astype(np.int64), lda_group_offsets(np.full(D, N)), np.argmax(theta, axis=1),
+                      mu, theta)
+
+
+def lda_toy_ideal_logits(x, mu) -> np.ndarray:
+    """g_k(x) = −½‖x − μ_k‖² (digest §1.8)."""
+    x = np.asarray(x, dtype=np.float64)
+    mu = np.asarray(mu, dtype=np.float64)
+    return -0.5 * ((x[:, None, :] - mu[None, :, :]) ** 2).sum(axis=2)
+
+
+def lda_toy_accuracies(data: LdaToyData, g=None, alpha: float = 0.2, lam: float = 1.0,
+                       sweeps: int = 30) -> LdaToyAccuracy:
+    """The three columns of the §1.8 table: item accuracy of argmax g, of argmax p̂_dn after
+    ``sweeps`` sweeps (labels unobserved), and group accuracy of argmax p̂_d against argmax θ_d.
+    ``g`` defaults to the ideal logits."""
+    g = lda_toy_ideal_logits(data.x, data.mu) if g is None else np.asarray(g, dtype=np.float64)
+    K = g.shape[1]
+    post = lda_infer(g, data.offsets, np.full(K, alpha), lam, None, sweeps)
+    return LdaToyAccuracy(float(np.mean(np.argmax(g, axis=1) == data.k)),
+                          float(np.mean(np.argmax(post.p_hat_dn, axis=1) == data.k)),
+                          float(np.mean(np.argmax(post.p_hat_d, axis=1) == data.c)))
