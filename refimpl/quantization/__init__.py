@@ -14,6 +14,7 @@ from .channel import (
     uq_pmf_table,
     uq_support_centre,
 )
+from .codec import UQ_FORMAT_VERSION, UQPrior, uq_decode, uq_encode, uq_header
 from .noise import (
     KumaraswamyMoments,
     expected_gradient,
@@ -87,6 +88,10 @@ __all__ = [
     "uq_pmf_table",
     "uq_support_centre",
     "uq_information_bits",
+    # real bitstreams (§3 with rANS)
+    "uq_encode",
+    "uq_decode",
+    "uq_header",
     # exact rates
     "uq_conditional_entropy_bits",
     "uq_differential_entropy_bits",

@@ -1,0 +1,174 @@
+"""Universal quantization with a real bitstream: K coded given the shared dither U with rANS.
+
+Citation: Agustsson & Theis, *Universally Quantized Neural Compression*, NeurIPS 2020, §3
+(encode K = round(y − U) with the pmf P(K = k | U = u) = p_{Y+U}(k + u); the decoder, knowing u,
+outputs ŷ = K + U). Entropy coder: rANS of :mod:`refimpl.coding` with one integer CDF row per
+element (``quantize_pmf`` then ``rans_encode``/``rans_decode``). Byte format: ``specs/quantization.md``.
+
+| symbol | name | meaning |
+|---|---|---|
+| y | ``y`` | 1-D array of n values to transmit |
+| prior | ``prior`` | {"family", "loc", "scale"}: the prior of Y (loc/scale scalars or length n) |
+| u_i | dither | ``uq_dither(n, seed, step)``, or the discretised offsets with ``levels`` |
+| K_i | symbols | round((y_i − u_i)/Δ) |
+| c_i | centre | round((μ_i − u_i)/Δ) |
+| W | support half-width | max_i |K_i − c_i|; symbol index s_i = K_i − c_i + W ∈ [0, 2W] |
+| P | ``precision`` | rANS model total 2^P |
+| α | ``alpha`` | optional soft rounding: transmit v = Δ s_α(y/Δ), the decoder returns v̂ = ΔK + u |
+
+Support truncation rule: element i is coded over the 2W + 1 symbols c_i − W … c_i + W with
+the pmf P(K = k | u_i) renormalised over them (``uq_pmf_table``) and quantized so every symbol has
+a count ≥ 1 (``quantize_pmf``). W is the smallest half-width that contains every transmitted
+symbol; it is written in the header, so the decoder builds the same tables. Mass outside the
+support is dropped (renormalised), which is a valid model because both sides agree on it.
+
+Byte format (version 1): one byte 0x01, then W as unsigned LEB128 (at most 4 bytes, W < 2^24),
+then the rANS stream of the n symbol indices. Everything else (prior, seed, n, step, levels,
+precision, α) is side information shared by encoder and decoder.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, NamedTuple
+
+import numpy as np
+
+from ..coding import quantize_pmf, rans_decode, rans_encode
+from ..errors import DecodeError
+from .channel import check_prior, uq_pmf_table, uq_support_centre
+from .soft_round import soft_round
+from .universal import _check_step, _real, _shared_dither, universal_quantize_given
+
+__all__ = ["UQPrior", "uq_encode", "uq_decode", "uq_header", "UQ_FORMAT_VERSION"]
+
+UQ_FORMAT_VERSION = 1
+_MAX_W = (1 << 24) - 1
+#: Largest table (elements × alphabet) built at once: 2^26 float64 = 512 MiB would be too much,
+#: so tables are limited to 2^24 entries (128 MiB).
+_MAX_TABLE = 1 << 24
+
+
+class UQPrior(NamedTuple):
+    """Prior of Y: ``family`` ∈ {"gaussian", "laplace", "logistic"}, ``loc``, ``scale``."""
+
+    family: str
+    loc: object
+    scale: object
+
+
+def _prior(prior, n: int):
+    if isinstance(prior, UQPrior):
+        fam, loc, scale = prior
+    elif isinstance(prior, Mapping):
+        if set(prior) != {"family", "loc", "scale"}:
+            raise ValueError(f"prior must have exactly the keys family, loc, scale; got {sorted(prior)}")
+        fam, loc, scale = prior["family"], prior["loc"], prior["scale"]
+    else:
+        raise ValueError("prior must be a UQPrior or a mapping {family, loc, scale}")
+    return check_prior(fam, loc, scale, (n,))
+
+
+def _check_precision(precision) -> int:
+    if isinstance(precision, (bool, np.bool_)) or not isinstance(precision, (int, np.integer)):
+        raise ValueError(f"precision must be an integer in [1, 24], got {precision!r}")
+    if not 1 <= int(precision) <= 24:
+        raise ValueError(f"precision must be in [1, 24], got {precision}")
+    return int(precision)
+
+
+def _tables(u, fam, loc, scale, centre, W, step, precision, alpha):
+    n = u.size
+    size = 2 * W + 1
+    if size > (1 << precision):
+        raise ValueError(f"support 2W+1 = {size} exceeds 2**precision = {1 << precision}: "
+                         "a value lies too far from its prior for this precision")
+    if n * size > _MAX_TABLE:
+        raise ValueError(f"table of {n} x {size} entries exceeds {_MAX_TABLE}: values lie too far from the prior")
+    pmf = uq_pmf_table(u, fam, loc, scale, centre - W, size, step, alpha)
+    return quantize_pmf(pmf, precision)
+
+
+def _leb128(w: int) -> bytes:
+    out = bytearray()
+    while True:
+        b = w & 0x7F
+        w >>= 7
+        out.append(b | (0x80 if w else 0))
+        if not w:
+            return bytes(out)
+
+
+def uq_header(data) -> tuple[int, int]:
+    """Parse the header: returns (W, offset of the rANS stream). DecodeError if malformed."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise ValueError("data must be bytes")
+    data = bytes(data)
+    if len(data) < 2:
+        raise DecodeError("stream too short for a universal-quantization header")
+    if data[0] != UQ_FORMAT_VERSION:
+        raise DecodeError(f"unknown format version {data[0]} (expected {UQ_FORMAT_VERSION})")
+    w, shift = 0, 0
+    for j in range(1, min(len(data), 5)):
+        b = data[j]
+        w |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            if j > 1 and b == 0:
+                raise DecodeError("non-canonical (overlong) LEB128 support width")
+            if w > _MAX_W:
+                raise DecodeError(f"support width {w} exceeds 2**24 - 1")
+            return w, j + 1
+    raise DecodeError("support width W is truncated or longer than 4 bytes")
+
+
+def uq_encode(y, prior, seed: int, step=1.0, precision: int = 16, levels=None, alpha=None,
+              index0: int = 0) -> bytes:
+    """Encode a 1-D array y by universal quantization with shared dither from ``seed``.
+
+    Returns the bytes of the format above. ``levels`` selects the discretised dither (tfc
+    convention), ``alpha`` transmits Δ s_α(y/Δ) instead of y (the prior stays the prior of Y)."""
+    y = _real(y, "y")
+    if y.ndim != 1:
+        raise ValueError(f"y must be a 1-D array, got shape {y.shape}")
+    n = y.size
+    fam, loc, scale = _prior(prior, n)
+    step = _check_step(step)
+    precision = _check_precision(precision)
+    if alpha is not None:
+        y = step * np.asarray(soft_round(y / step, alpha), dtype=np.float64).reshape(n)
+    u = _shared_dither((n,), seed, step, levels, index0)
+    k = universal_quantize_given(y, u, step).k
+    centre = uq_support_centre(u, loc, step)
+    d = k - centre
+    W = int(np.max(np.abs(d))) if n else 0
+    if W > _MAX_W:
+        raise ValueError(f"a value lies {W} steps from its prior's location; at most 2**24 - 1 is supported")
+    cdf = _tables(u, fam, loc, scale, centre, W, step, precision, alpha) if n else np.zeros((0, 2), np.int64)
+    if n == 0:
+        return bytes([UQ_FORMAT_VERSION]) + _leb128(0) + rans_encode(np.zeros(0, np.int64), np.array([0, 1 << precision]), precision)
+    return bytes([UQ_FORMAT_VERSION]) + _leb128(W) + rans_encode(d + W, cdf, precision)
+
+
+def uq_decode(data, prior, seed: int, n: int, step=1.0, precision: int = 16, levels=None, alpha=None,
+              index0: int = 0) -> np.ndarray:
+    """Decode n values: ŷ = Δ·K + u (with ``alpha``: v̂ = Δ·K + u, the noisy soft-rounded value;
+    apply ``soft_round_conditional_mean`` for the estimate r_α). DecodeError for a malformed stream."""
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise ValueError(f"n must be an integer >= 0, got {n!r}")
+    n = int(n)
+    fam, loc, scale = _prior(prior, n)
+    step = _check_step(step)
+    precision = _check_precision(precision)
+    W, start = uq_header(data)
+    u = _shared_dither((n,), seed, step, levels, index0)
+    if n == 0:
+        rans_decode(bytes(data)[start:], np.array([0, 1 << precision]), precision, 0)
+        return np.zeros(0, dtype=np.float64)
+    centre = uq_support_centre(u, loc, step)
+    try:
+        cdf = _tables(u, fam, loc, scale, centre, W, step, precision, alpha)
+    except ValueError as e:  # a W no encoder with these parameters could have written
+        raise DecodeError(f"stream declares an impossible support width: {e}") from None
+    s = rans_decode(bytes(data)[start:], cdf, precision, n)
+    k = centre + s - W
+    return step * k.astype(np.float64) + u
