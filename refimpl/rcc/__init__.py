@@ -1,3 +1,22 @@
-"""rcc (placeholder until its issue lands)."""
+"""Reverse channel coding (channel simulation): PFR, ORC, MRC, RS, GRS, exact samplers, hybrid
+coding, Gaussian channel simulation, Zipf index codes. Specification: ``specs/rcc.md``."""
 
-__all__: list[str] = []
+from ._common import RccCapError
+from .index_codes import (IndexCode, index_decode, index_encode, truncated_zipf_ideal_bits, zipf_ideal_bits,
+                          zipf_lambda, zipf_mu_hat, zipf_table)
+from .pfr import (RccEncoded, pfr_decode_categorical, pfr_decode_gaussian, pfr_encode_categorical,
+                  pfr_encode_gaussian, pfr_index_law)
+from .select import (RccSelection, grs_schedule, orc_times, pfr_times, rcc_categorical_candidates,
+                     rcc_gaussian_candidates, select_categorical, select_categorical_fast, select_gaussian,
+                     select_gaussian_fast, select_given)
+
+__all__ = [
+    "RccCapError", "RccSelection", "RccEncoded", "IndexCode",
+    "select_given", "pfr_times", "orc_times", "grs_schedule",
+    "rcc_categorical_candidates", "rcc_gaussian_candidates",
+    "select_categorical", "select_categorical_fast", "select_gaussian", "select_gaussian_fast",
+    "zipf_lambda", "zipf_mu_hat", "zipf_ideal_bits", "truncated_zipf_ideal_bits", "zipf_table",
+    "index_encode", "index_decode",
+    "pfr_encode_categorical", "pfr_decode_categorical", "pfr_encode_gaussian", "pfr_decode_gaussian",
+    "pfr_index_law",
+]

@@ -1,0 +1,70 @@
+"""Zipf index codes: round trips, real length vs ideal, malformed streams."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy.special import zeta
+
+from refimpl.errors import DecodeError
+from refimpl.rcc import index_decode, index_encode, zipf_ideal_bits, zipf_lambda, zipf_mu_hat, zipf_table
+
+
+@given(st.lists(st.integers(1, 2**62), min_size=0, max_size=12), st.floats(0.0, 30.0))
+def test_round_trip_untruncated(ranks, d):
+    lam = zipf_lambda(zipf_mu_hat(d))
+    c = index_encode(np.array(ranks, dtype=np.int64), lam)
+    assert index_decode(c.data, c.nbits, lam, len(ranks)).tolist() == ranks
+    assert len(c.data) == (c.nbits + 7) // 8
+
+
+@given(st.lists(st.integers(1, 2**10), min_size=1, max_size=8), st.floats(0.1, 12.0))
+def test_in_table_length_within_two_bits_of_ideal(ranks, d):
+    # Shannon–Fano–Elias: l = ceil(log2(2^P/f)) + 1 <= -log2(f/2^P) + 2; quantisation floor(pmf·2^P)
+    # can only shorten the table entries of ranks <= 2^10 by a negligible amount (0.01 bit slack).
+    lam = zipf_lambda(zipf_mu_hat(d))
+    c = index_encode(np.array(ranks), lam)
+    assert c.nbits <= c.ideal_bits + 2.01 * len(ranks)
+
+
+def test_ideal_cost_formula():
+    lam = 1.5
+    assert math.isclose(float(zipf_ideal_bits(8, lam)), 1.5 * 3 + math.log2(zeta(1.5)), rel_tol=1e-14)
+
+
+def test_truncated_round_trip_and_bounds():
+    ranks = [1, 256, 17]
+    c = index_encode(ranks, [1.2, 1.3, 1.4], n=[256, 256, 512])
+    assert index_decode(c.data, c.nbits, [1.2, 1.3, 1.4], 3, n=[256, 256, 512]).tolist() == ranks
+    with pytest.raises(ValueError, match="beyond"):
+        index_encode([257], 1.2, n=256)
+
+
+def test_table_is_a_valid_cdf():
+    for lam in (1.01, 1.653, 3.0):
+        c = zipf_table(lam, 1 << 16, True)
+        assert c[0] == 0 and c[-1] == 1 << 24 and np.all(np.diff(c) >= 1)
+
+
+def test_malformed_streams_raise_decode_error():
+    lam = 1.3
+    c = index_encode([5, 70000], lam)
+    with pytest.raises(DecodeError):
+        index_decode(c.data, c.nbits - 1, lam, 2)
+    with pytest.raises(DecodeError):
+        index_decode(c.data, c.nbits + 8, lam, 2)
+    with pytest.raises(DecodeError):
+        index_decode(b"", 0, lam, 1)
+    with pytest.raises(DecodeError):
+        index_decode(b"\x00" * 20, 160, lam, 1)
+
+
+def test_invalid_arguments():
+    with pytest.raises(ValueError, match="mu_hat"):
+        zipf_lambda(0.0)
+    with pytest.raises(ValueError, match="ranks"):
+        index_encode([0], 1.5)
+    with pytest.raises(ValueError, match="d_kl_bits"):
+        zipf_mu_hat(-1.0)
