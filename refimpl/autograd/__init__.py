@@ -11,8 +11,10 @@ Use the submodules as namespaces::
     dparams, dx = pullback(dy)
 """
 
-from . import core, image, ops, quant, tree
+from . import core, image, nn, ops, optim, quant, tree
 from .core import Primitive, Tracer, value_and_grad, vjp
+from .optim import (AdamState, SGDState, adam_init, adam_update, cosine_schedule, sgd_init, sgd_update,
+                    warmup_cosine_schedule, warmup_schedule)
 from .tree import (tree_add, tree_flatten, tree_leaves, tree_map, tree_scale, tree_size, tree_sub,
                    tree_unflatten, tree_vdot, tree_zeros_like)
 
@@ -31,4 +33,13 @@ __all__ = [
     "tree_zeros_like",
     "tree_vdot",
     "tree_size",
+    "AdamState",
+    "adam_init",
+    "adam_update",
+    "SGDState",
+    "sgd_init",
+    "sgd_update",
+    "cosine_schedule",
+    "warmup_schedule",
+    "warmup_cosine_schedule",
 ]

@@ -12,7 +12,7 @@ Layout: images are NHWC ``(N, H, W, C)``, kernels HWIO ``(kh, kw, C_in, C_out)``
 |---|---|---|
 | x ∈ ℝ^{N×H×W×C} | ``x`` | input image batch |
 | w ∈ ℝ^{kh×kw×C×C′} | ``w`` | kernel |
-| y[n,i,j,:] = Σ_{a,b} x[n,i+a,j+b,:] w[a,b] | :func:`conv2d_valid` | stride-1 "valid" correlation |
+| y[n,i,j,:] = Σ_{a,b} x[n,i+a,j+b,:] w[a,b] + b | :func:`conv2d_valid` | stride-1 "valid" correlation |
 | P | ``cols`` | im2col patches, (N·H′·W′) × (kh·kw·C) |
 | M | :func:`causal_mask` | 1 on taps before the centre in raster order |
 | A_H, A_W | :func:`resize_matrix` | upsampling as a linear map per axis: y = A_H x A_Wᵀ |
@@ -24,7 +24,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .core import check_float_dtypes, primitive
-from .ops import add, mul, pad
+from .ops import mul, pad
 
 __all__ = ["conv2d_valid", "conv2d", "causal_mask", "masked_conv2d", "upsample_nearest",
            "resize_matrix", "resize"]
@@ -51,32 +51,39 @@ def _im2col(x, kh, kw):
     return win.transpose(0, 1, 2, 4, 5, 3).reshape(-1, kh * kw * c)
 
 
-def _conv_valid_fwd(x, w):
-    """y = im2col(x) @ w.reshape(kh·kw·C, C′): stride 1, no padding (y is (N, H−kh+1, W−kw+1, C′))."""
+def _conv_valid_fwd(x, w, b=None):
+    """y = im2col(x) @ w.reshape(kh·kw·C, C′) + b: stride 1, no padding, y is (N, H−kh+1, W−kw+1, C′)."""
     x, w = _conv_check(x, w)
     kh, kw, c, c2 = w.shape
     n, h, wd, _ = x.shape
+    if b is not None:
+        check_float_dtypes("conv2d", x, b)
+        if np.shape(b) != (c2,):
+            raise ValueError(f"conv2d: bias shape {np.shape(b)} != ({c2},) for kernel shape {w.shape}")
     cols = _im2col(x, kh, kw)
-    y = (cols @ w.reshape(-1, c2)).reshape(n, h - kh + 1, wd - kw + 1, c2)
-    return y, (cols, w, x.shape)
+    y = cols @ w.reshape(-1, c2)
+    if b is not None:
+        y += b                                                  # y is a fresh array
+    return y.reshape(n, h - kh + 1, wd - kw + 1, c2), (cols, w, x.shape, b is not None)
 
 
 def _conv_valid_bwd(r, g):
     """w̄ = Pᵀ ȳ; x̄ = col2im(ȳ wᵀ): each kernel tap (a, b) adds its shifted slice."""
-    cols, w, xshape = r
+    cols, w, xshape, has_b = r
     kh, kw, c, c2 = w.shape
     g2 = g.reshape(-1, c2)
     dw = (cols.T @ g2).reshape(w.shape)
+    db = g2.sum(axis=0) if has_b else None
     dcols = g2 @ w.reshape(-1, c2).T                            # (N·H′·W′, kh·kw·C)
     if kh == kw == 1:
-        return dcols.reshape(xshape), dw
+        return dcols.reshape(xshape), dw, db
     n, ho, wo = g.shape[:3]
     dcols = dcols.reshape(n, ho, wo, kh, kw, c)
     dx = np.zeros(xshape, dtype=g.dtype)
     for a in range(kh):
         for b in range(kw):
             dx[:, a:a + ho, b:b + wo, :] += dcols[:, :, :, a, b, :]
-    return dx, dw
+    return dx, dw, db
 
 
 conv2d_valid = primitive("conv2d_valid", _conv_valid_fwd, _conv_valid_bwd, 1e-7, 1e-9)
@@ -104,8 +111,7 @@ def conv2d(x, w, b=None, padding="same", pad_mode: str = "constant"):
         raise ValueError(f"conv2d: x must be (N, H, W, C), got shape {np.shape(x)}")
     if any(pads[0] + pads[1]):
         x = pad(x, ((0, 0), pads[0], pads[1], (0, 0)), mode=pad_mode)
-    y = conv2d_valid(x, w)
-    return y if b is None else add(y, b)
+    return conv2d_valid(x, w, b)
 
 
 def causal_mask(kh: int, kw: int, c_in: int = 1, c_out: int = 1, dtype=np.float64) -> np.ndarray:
