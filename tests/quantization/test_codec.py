@@ -1,0 +1,174 @@
+"""uq_encode / uq_decode: real rANS bitstreams for universal quantization (§3)."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from refimpl import random as R
+from refimpl.coding import kl_bits, quantize_pmf
+from refimpl.errors import DecodeError
+from refimpl.quantization import (
+    soft_round,
+    universal_quantize,
+    uq_conditional_pmf,
+    uq_decode,
+    uq_dither,
+    uq_encode,
+    uq_header,
+    uq_pmf_table,
+)
+
+GAUSS = {"family": "gaussian", "loc": 0.0, "scale": 1.7}
+
+
+def _y(n, seed=1, scale=1.7):
+    return scale * R.normal(seed, 0, np.arange(n, dtype=np.uint64))
+
+
+@pytest.mark.parametrize("family", ["gaussian", "laplace", "logistic"])
+@pytest.mark.parametrize("levels", [None, 15])
+def test_round_trip_equals_universal_quantize(family, levels):
+    n = 500
+    y = _y(n)
+    prior = {"family": family, "loc": np.linspace(-1, 1, n), "scale": np.full(n, 0.9)}
+    data = uq_encode(y, prior, seed=5, levels=levels)
+    y_hat = uq_decode(data, prior, seed=5, n=n, levels=levels)
+    np.testing.assert_array_equal(y_hat, universal_quantize(y, seed=5, levels=levels).y_hat)
+
+
+@pytest.mark.parametrize("step", [0.25, 1.0, 3.0])
+def test_round_trip_step(step):
+    y = _y(300)
+    data = uq_encode(y, GAUSS, seed=2, step=step)
+    y_hat = uq_decode(data, GAUSS, seed=2, n=300, step=step)
+    np.testing.assert_array_equal(y_hat, universal_quantize(y, seed=2, step=step).y_hat)
+    assert np.max(np.abs(y_hat - y)) <= step / 2
+
+
+def test_round_trip_soft_rounded():
+    y = _y(400, scale=0.6)
+    a = 4.0
+    data = uq_encode(y, GAUSS, seed=3, alpha=a)
+    v_hat = uq_decode(data, GAUSS, seed=3, n=400, alpha=a)
+    np.testing.assert_array_equal(v_hat, universal_quantize(soft_round(y, a), seed=3).y_hat)
+
+
+@settings(max_examples=25)
+@given(st.lists(st.floats(-50, 50), min_size=0, max_size=40), st.integers(0, 2**64 - 1),
+       st.sampled_from(["gaussian", "laplace", "logistic"]), st.floats(0.05, 10), st.integers(8, 24))
+def test_round_trip_property(values, seed, family, scale, precision):
+    y = np.array(values, dtype=np.float64)
+    prior = {"family": family, "loc": 0.5, "scale": scale}
+    n = y.size
+    needed = 2 * int(np.max(np.abs(np.rint(y - 0.5)))) + 3 if n else 1  # generous bound on 2W+1
+    if needed > 2**precision:
+        with pytest.raises(ValueError):
+            uq_encode(y, prior, seed, precision=precision)
+        return
+    data = uq_encode(y, prior, seed, precision=precision)
+    out = uq_decode(data, prior, seed, n, precision=precision)
+    np.testing.assert_array_equal(out, universal_quantize(y, seed=seed).y_hat if n else np.zeros(0))
+
+
+def test_code_length_close_to_model_information():
+    # bits on the wire ≤ Σ −log2 q(s_i) + 64 (state flush) + 32 (word granularity)
+    # + n·2^precision/(2^31 ln 2) (rANS rounding) + header; and ≥ Σ −log2 q(s_i) − 32
+    n = 3000
+    y = _y(n)
+    data = uq_encode(y, GAUSS, seed=8)
+    W, start = uq_header(data)
+    u = uq_dither(n, 8)
+    k = universal_quantize(y, seed=8).k
+    centre = np.rint(-u).astype(np.int64)
+    cdf = quantize_pmf(uq_pmf_table(u, "gaussian", 0.0, 1.7, centre - W, 2 * W + 1), 16)
+    s = k - centre + W
+    info = -np.sum(np.log2((cdf[np.arange(n), s + 1] - cdf[np.arange(n), s]) / 2**16))
+    body = 8 * (len(data) - start)
+    assert info - 32 <= body <= info + 96 + n * 2**16 / (2**31 * np.log(2))
+    # and the quantized model costs little over the exact pmf (KL per element)
+    kl = np.mean(kl_bits(uq_pmf_table(u, "gaussian", 0.0, 1.7, centre - W, 2 * W + 1), cdf, 16))
+    assert kl < 1e-3
+
+
+def test_ideal_bits_equal_training_rate_term():
+    # −log2 P(k|u) = −log2 p_{Y+U}(ŷ): the code length is the training rate at the sample (§3)
+    n = 200
+    y = _y(n)
+    k, y_hat = universal_quantize(y, seed=1)
+    u = y_hat - k
+    from refimpl.quantization import uq_density
+    np.testing.assert_allclose(-np.log2(uq_conditional_pmf(k, u, "gaussian", 0.0, 1.7)),
+                               -np.log2(uq_density(y_hat, "gaussian", 0.0, 1.7)), rtol=1e-12)
+
+
+def test_empty_message():
+    data = uq_encode(np.zeros(0), GAUSS, seed=1)
+    assert uq_decode(data, GAUSS, seed=1, n=0).shape == (0,)
+
+
+def test_header_format():
+    data = uq_encode(np.array([0.0, 200.0]), {"family": "gaussian", "loc": 0.0, "scale": 1.0}, seed=1, precision=16)
+    assert data[0] == 1
+    W, start = uq_header(data)
+    assert W in (199, 200, 201) and start == 3  # 200 needs two LEB128 bytes
+
+
+def _stream():
+    y = _y(200)
+    return uq_encode(y, GAUSS, seed=4), 200
+
+
+def test_decode_errors():
+    data, n = _stream()
+    with pytest.raises(DecodeError):
+        uq_decode(data[:-4], GAUSS, 4, n)  # truncated
+    with pytest.raises(DecodeError):
+        uq_decode(b"", GAUSS, 4, n)
+    with pytest.raises(DecodeError):
+        uq_decode(b"\x02" + data[1:], GAUSS, 4, n)  # unknown version
+    with pytest.raises(DecodeError):
+        uq_decode(b"\x01\xff\xff\xff\xff\x01" + data[2:], GAUSS, 4, n)  # W too long
+    with pytest.raises(DecodeError):
+        uq_decode(b"\x01\x80\x00" + data[2:], GAUSS, 4, n)  # overlong LEB128
+    with pytest.raises(DecodeError):
+        uq_decode(b"\x01\xff\xff\x7f" + data[2:], GAUSS, 4, n)  # W = 2^21−1: impossible table
+
+
+def test_corruption_is_detected_or_harmless():
+    # a flipped bit either raises DecodeError or decodes to some values: never a crash or hang
+    data, n = _stream()
+    detected = 0
+    for j in range(2, len(data)):
+        bad = bytearray(data)
+        bad[j] ^= 0x10
+        try:
+            out = uq_decode(bytes(bad), GAUSS, 4, n)
+            assert out.shape == (n,)
+        except DecodeError:
+            detected += 1
+    assert detected > 0
+
+
+def test_wrong_seed_or_n():
+    data, n = _stream()
+    with pytest.raises(DecodeError):
+        uq_decode(data, GAUSS, 4, n + 5)
+
+
+@pytest.mark.parametrize("kw", [
+    dict(y=np.array([np.nan, 0.0])), dict(y=np.zeros((2, 2))),
+    dict(prior={"family": "gaussian", "loc": 0.0}), dict(prior={"family": "gaussian", "loc": 0.0, "scale": -1.0}),
+    dict(prior={"family": "gaussian", "loc": np.zeros(3), "scale": 1.0}),
+    dict(precision=0), dict(precision=25), dict(step=0.0), dict(levels=0),
+])
+def test_encode_bad_arguments(kw):
+    args = dict(y=np.zeros(2), prior=GAUSS, seed=1)
+    args.update(kw)
+    with pytest.raises(ValueError):
+        uq_encode(**args)
+
+
+def test_outlier_too_far_for_precision():
+    with pytest.raises(ValueError, match="too far"):
+        uq_encode(np.array([0.0, 1000.0]), {"family": "gaussian", "loc": 0.0, "scale": 1.0}, seed=1, precision=8)
