@@ -69,11 +69,26 @@ class Claim:
     def as_record(self) -> dict:
         """JSON-ready record (non-finite floats as strings)."""
         rec = asdict(self)
+        rec["holds"] = bool(rec["holds"])
+        rec["details"] = {str(k): _plain(v) for k, v in rec["details"].items()}
         for k in ("measured", "tolerance"):
             rec[k] = _json_float(rec[k])
         ref = rec["reference"]
         rec["reference"] = [_json_float(r) for r in ref] if isinstance(ref, (tuple, list)) else _json_float(ref)
         return rec
+
+
+def _plain(v):
+    """NumPy scalars and arrays in ``details`` as plain JSON values."""
+    if hasattr(v, "tolist"):
+        v = v.tolist()
+    if isinstance(v, float):
+        return _json_float(v)
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    return v
 
 
 def _json_float(x):
@@ -104,7 +119,7 @@ def _verdict(measured: float, reference, relation: str, tolerance: float) -> boo
 def _make(name, paper, statement, measured, reference, relation, tolerance, why, details) -> Claim:
     if not why:
         raise ValueError("every claim states why its tolerance is what it is (why=...)")
-    holds = _verdict(measured, reference, relation, tolerance)
+    holds = bool(_verdict(measured, reference, relation, tolerance))
     ref = tuple(float(r) for r in reference) if relation == "in" else float(reference)
     return Claim(name, paper, statement, float(measured), ref, relation, float(tolerance), why, holds,
                  details=dict(details or {}))
