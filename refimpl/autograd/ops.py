@@ -400,7 +400,7 @@ _GELU_C = float(np.sqrt(2.0 / np.pi))  # a Python float: keeps float32 as float3
 def _gelu_fwd(x, approximate=True):
     """GELU: x Φ(x) (``approximate=False``) or ½x(1 + tanh(√(2/π)(x + 0.044715x³))) (C3, JAX default)."""
     if approximate:
-        t = x * x                                   # in place below: 2 allocations, not 8
+        t = np.asarray(x * x)                       # in place below: 2 allocations, not 8
         t *= 0.044715
         t += 1.0
         t *= x
