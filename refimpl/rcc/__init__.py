@@ -2,6 +2,8 @@
 coding, Gaussian channel simulation, Zipf index codes. Specification: ``specs/rcc.md``."""
 
 from ._common import RccCapError
+from .gaussian_channel import (GaussianChannelEncoded, gaussian_channel_chunk_seed, gaussian_channel_chunk_sizes,
+                               gaussian_channel_decode, gaussian_channel_encode, gaussian_channel_partition)
 from .index_codes import (IndexCode, index_decode, index_encode, truncated_zipf_ideal_bits, zipf_ideal_bits,
                           zipf_lambda, zipf_mu_hat, zipf_table)
 from .pfr import (RccEncoded, pfr_decode_categorical, pfr_decode_gaussian, pfr_encode_categorical,
@@ -19,4 +21,6 @@ __all__ = [
     "index_encode", "index_decode",
     "pfr_encode_categorical", "pfr_decode_categorical", "pfr_encode_gaussian", "pfr_decode_gaussian",
     "pfr_index_law",
+    "GaussianChannelEncoded", "gaussian_channel_chunk_sizes", "gaussian_channel_partition",
+    "gaussian_channel_chunk_seed", "gaussian_channel_encode", "gaussian_channel_decode",
 ]

@@ -1,0 +1,87 @@
+"""Gaussian channel simulation: chunking, portable partition, round trips, modes, errors."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from refimpl import random as R
+from refimpl.errors import DecodeError
+from refimpl.rcc import (gaussian_channel_chunk_seed, gaussian_channel_chunk_sizes, gaussian_channel_decode,
+                         gaussian_channel_encode, gaussian_channel_partition, select_given)
+from refimpl.rcc.select import rcc_gaussian_candidates
+
+
+@given(st.floats(0, 500), st.integers(3, 20), st.integers(0, 2))
+def test_chunk_sizes(d, mx, pad):
+    sizes = gaussian_channel_chunk_sizes(d, mx, pad)
+    n = int(np.ceil(d))
+    # digest §7.17: sums to ceil(D) + pad·chunks, each chunk <= max, sizes differ by at most one
+    assert sizes.sum() == n + pad * sizes.size
+    assert sizes.max() <= mx and sizes.max() - sizes.min() <= 1
+    assert np.all(np.diff(sizes) <= 0)
+
+
+@settings(max_examples=30)
+@given(st.integers(1, 300), st.lists(st.integers(1, 16), min_size=1, max_size=5), st.integers(0, 2**64))
+def test_partition_is_a_permutation(d, sizes, seed):
+    counts = [int(d * s // sum(sizes)) for s in sizes[:-1]]
+    if min(counts + [d - sum(counts)]) < 1:
+        with pytest.raises(ValueError, match="cannot fill"):
+            gaussian_channel_partition(d, sizes, seed)
+        return
+    parts = gaussian_channel_partition(d, sizes, seed)
+    allv = np.concatenate(parts)
+    assert sorted(allv.tolist()) == list(range(d))
+    assert [p.size for p in parts[:-1]] == counts
+
+
+def test_partition_follows_the_philox_ranking():
+    parts = gaussian_channel_partition(10, [3, 2], 42)
+    w = R.words(42, 4, np.arange(10))
+    order = np.argsort(w, kind="stable")
+    assert parts[0].tolist() == sorted(order[:6].tolist())
+
+
+def test_chunk_seed_from_stream_5():
+    w = R.words(9, 5, np.array([3]), 2)[0]
+    assert gaussian_channel_chunk_seed(9, 3) == int(w[0]) + (int(w[1]) << 64)
+
+
+@pytest.mark.parametrize("side_info", [True, False])
+def test_truncated_round_trip_and_index_is_truncated_pfr(side_info):
+    rng = np.random.default_rng(0)
+    mu_q, mu_p, sp = rng.normal(size=40), rng.normal(size=40) * 0.1, np.full(40, 1.3)
+    dkl = None if side_info else 9.0
+    e = gaussian_channel_encode(mu_q * 0.5, sp, mu_p, sp, seed=77, d_kl_bits=dkl, max_chunk_bits=8)
+    z = gaussian_channel_decode(e.data, e.nbits, mu_p, sp, 77, d_kl_bits=dkl, max_chunk_bits=8)
+    np.testing.assert_array_equal(z, e.sample)
+    # second route: every chunk index is the truncated-PFR argmin over materialised candidates
+    parts = gaussian_channel_partition(40, e.chunk_sizes, 77)
+    a = (mu_q * 0.5 - mu_p) / sp
+    for i, dims in enumerate(parts):
+        key = gaussian_channel_chunk_seed(77, i)
+        n = 1 << int(e.chunk_sizes[i])
+        x = rcc_gaussian_candidates(key, np.arange(n, dtype=np.uint64), dims.size)
+        lw = x @ a[dims] - 0.5 * a[dims] @ a[dims]
+        noise = R.exponential(key, 1, np.arange(n, dtype=np.uint64))
+        assert select_given(lw, noise, "pfr") == e.indices[i]
+
+
+def test_exact_mode_round_trip_and_refusal():
+    mu = np.random.default_rng(1).normal(size=6) * 0.4
+    e = gaussian_channel_encode(mu, 0.8, 0.0, 1.0, seed=3, exact=True, max_chunk_bits=3, padding_bits=0)
+    z = gaussian_channel_decode(e.data, e.nbits, np.zeros(6), 1.0, 3, exact=True, max_chunk_bits=3, padding_bits=0)
+    np.testing.assert_array_equal(z, e.sample)
+    with pytest.raises(ValueError, match="sup w"):
+        gaussian_channel_encode(mu, 1.0, 0.0, 1.0, seed=3, exact=True)
+
+
+def test_decode_rejects_malformed():
+    e = gaussian_channel_encode(np.ones(8) * 0.3, 1.0, 0.0, 1.0, seed=1)
+    with pytest.raises(DecodeError):
+        gaussian_channel_decode(e.data, e.nbits - 1, np.zeros(8), 1.0, 1)
+    with pytest.raises(DecodeError):
+        gaussian_channel_decode(e.data + b"\x00", e.nbits + 8, np.zeros(8), 1.0, 1)
+    with pytest.raises(ValueError, match="sigma_p"):
+        gaussian_channel_encode(np.ones(8), 1.0, 0.0, 0.0, seed=1)
