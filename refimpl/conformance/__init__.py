@@ -79,7 +79,7 @@ def _compare(want: Any, got: Any, tol: dict, where: str) -> str | None:
             if msg:
                 return msg
         return None
-    if isinstance(want, (bytes, list)) or isinstance(got, (bytes, list)):
+    if isinstance(want, (bytes, list, str)) or isinstance(got, (bytes, list, str)):
         return None if want == got else f"{where}: expected {want!r:.200}, got {got!r:.200}"
     w = np.asarray(want)
     g = np.asarray(got)
