@@ -4,6 +4,8 @@ Citation: Yang, Mandt & Theis, *An Introduction to Neural Data Compression* (202
 Specification: ``specs/coding.md``. The names in ``__all__`` form the conformance surface.
 """
 
+from .bits_back import (BitsBackModel, bits_back_decode, bits_back_decode_given, bits_back_encode,
+                        bits_back_encode_given, bits_back_model, bits_back_neg_elbo_bits)
 from .cdf import check_cdf, check_precision, check_symbols
 from .models import family_cdf, information_bits, kl_bits, quantize_pmf
 from .rans import rans_decode, rans_decode_family, rans_encode, rans_encode_family
@@ -20,6 +22,13 @@ __all__ = [
     "rans_decode",
     "rans_encode_family",
     "rans_decode_family",
+    "BitsBackModel",
+    "bits_back_model",
+    "bits_back_encode",
+    "bits_back_decode",
+    "bits_back_encode_given",
+    "bits_back_decode_given",
+    "bits_back_neg_elbo_bits",
 ]
 
 try:  # the range coder lives in its own module (another helper); re-export it when present
