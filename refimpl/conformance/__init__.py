@@ -12,8 +12,10 @@ Used by ``refimpl conformance --adapter MODULE`` and by ``tests/conformance`` (p
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
@@ -27,10 +29,22 @@ DEFAULT_ADAPTER = "refimpl.conformance.self_adapter"
 
 
 def load_adapter(target: str | None = None) -> Any:
-    """Import ``pkg.module`` or ``pkg.module:object`` (default: ``$REFIMPL_ADAPTER`` or refimpl itself)."""
+    """The adapter named by ``target`` (default: ``$REFIMPL_ADAPTER``, else refimpl itself):
+    ``pkg.module``, ``pkg.module:object``, or a file ``path/to/adapter.py[:object]``.
+    Modules are imported with the current directory on the path, as ``python -m`` would."""
     target = target or os.environ.get("REFIMPL_ADAPTER") or DEFAULT_ADAPTER
     mod_name, _, attr = target.partition(":")
-    mod = importlib.import_module(mod_name)
+    if mod_name.endswith(".py"):
+        path = Path(mod_name).resolve()
+        if not path.is_file():
+            raise ValueError(f"adapter file not found: {path}")
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+    else:
+        if os.getcwd() not in sys.path:
+            sys.path.insert(0, os.getcwd())
+        mod = importlib.import_module(mod_name)
     return getattr(mod, attr) if attr else mod
 
 
