@@ -2,6 +2,7 @@
 Blahut–Arimoto, the RDPF for finite alphabets and its closed forms, stochastic vs deterministic
 encoders on the circle."""
 
+from .blahut_arimoto import BAResult, blahut_arimoto, rate_distortion
 from .gaussian import (
     WaterFilling,
     gaussian_distortion_rate,
@@ -11,6 +12,9 @@ from .gaussian import (
 )
 
 __all__ = [
+    "BAResult",
+    "blahut_arimoto",
+    "rate_distortion",
     "WaterFilling",
     "gaussian_distortion_rate",
     "gaussian_rate_distortion",

@@ -1,0 +1,58 @@
+"""Numba hot paths of :mod:`refimpl.rd` (readable twins live beside their callers)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def ba_iterate_kernel(p, A, q0, tol_nats, max_iter):
+    """Blahut–Arimoto fixed-point iteration on the output law q (twin:
+    :func:`refimpl.rd.blahut_arimoto.ba_iterate_twin`). ``A[i, j] = exp(−β(d_ij − min_j d_ij))``
+    (or the 0/1 mask of row minima at β = ∞). Stops when the certified gap
+    max_j ln c_j − Σ_j q_j c_j ln c_j is at most ``tol_nats``. Returns (q, gap, iterations)."""
+    n, m = A.shape
+    if p.shape[0] != n or q0.shape[0] != m:
+        raise ValueError("shape mismatch")
+    q = q0.copy()
+    Z = np.empty(n)
+    c = np.empty(m)
+    gap = np.inf
+    it = 0
+    while True:
+        for i in range(n):
+            s = 0.0
+            for j in range(m):
+                s += A[i, j] * q[j]
+            Z[i] = s
+        for j in range(m):
+            c[j] = 0.0
+        for i in range(n):
+            if p[i] > 0.0:
+                w = p[i] / Z[i]
+                for j in range(m):
+                    c[j] += w * A[i, j]
+        cmax = -np.inf
+        mean = 0.0
+        for j in range(m):
+            if c[j] > 0.0:
+                lc = math.log(c[j])
+                if lc > cmax:
+                    cmax = lc
+                qn = q[j] * c[j]
+                if qn > 0.0:
+                    mean += qn * lc
+        gap = cmax - mean
+        if gap <= tol_nats or it >= max_iter:
+            break
+        tot = 0.0
+        for j in range(m):
+            q[j] = q[j] * c[j]
+            tot += q[j]
+        for j in range(m):
+            q[j] = q[j] / tot
+        it += 1
+    return q, gap, it
