@@ -4,6 +4,9 @@ coding, Gaussian channel simulation, Zipf index codes. Specification: ``specs/rc
 from ._common import RccCapError
 from .gaussian_channel import (GaussianChannelEncoded, gaussian_channel_chunk_seed, gaussian_channel_chunk_sizes,
                                gaussian_channel_decode, gaussian_channel_encode, gaussian_channel_partition)
+from .grs import grs_decode_categorical, grs_encode_categorical, grs_expected_steps, grs_mu_hat
+from .hybrid import (HybridEncoded, hybrid_cost_bounds, hybrid_decode_gaussian, hybrid_encode_gaussian,
+                     hybrid_gaussian_setup)
 from .index_codes import (IndexCode, index_decode, index_encode, truncated_zipf_ideal_bits, zipf_ideal_bits,
                           zipf_lambda, zipf_mu_hat, zipf_table)
 from .pfr import (RccEncoded, pfr_decode_categorical, pfr_decode_gaussian, pfr_encode_categorical,
@@ -23,4 +26,7 @@ __all__ = [
     "pfr_index_law",
     "GaussianChannelEncoded", "gaussian_channel_chunk_sizes", "gaussian_channel_partition",
     "gaussian_channel_chunk_seed", "gaussian_channel_encode", "gaussian_channel_decode",
+    "grs_encode_categorical", "grs_decode_categorical", "grs_expected_steps", "grs_mu_hat",
+    "HybridEncoded", "hybrid_gaussian_setup", "hybrid_encode_gaussian", "hybrid_decode_gaussian",
+    "hybrid_cost_bounds",
 ]
