@@ -83,6 +83,10 @@ class Tracer:
     def __len__(self) -> int:
         return len(self.value)
 
+    def __array__(self, *args, **kwargs):
+        raise ValueError(f"{self!r} cannot become a NumPy array: inside traced code use the "
+                         "refimpl.autograd ops (or ops.stop_gradient for a constant)")
+
     def __repr__(self) -> str:
         return f"Tracer(id={self.id}, shape={self.shape}, dtype={self.dtype})"
 
@@ -131,6 +135,9 @@ def _as_input(x, where: str) -> np.ndarray:
     """A differentiable leaf: a float32/float64 array (Python floats become float64)."""
     if isinstance(x, float):
         return np.asarray(x, dtype=np.float64)
+    if isinstance(x, Tracer):
+        raise ValueError(f"vjp: input {where} is a Tracer of an outer vjp call "
+                         "(nested differentiation is not supported)")
     a = np.asarray(x)
     if a.dtype not in (np.float32, np.float64):
         raise ValueError(f"vjp: input {where} of shape {a.shape} has dtype {a.dtype}; "

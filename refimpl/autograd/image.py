@@ -98,7 +98,7 @@ def conv2d(x, w, b=None, padding="same", pad_mode: str = "constant"):
 
     ``padding``: "same" (output size = input size), "valid" (none) or an int p (p on every side).
     ``pad_mode``: "constant" (zeros) or "edge" (replicate; C3's synthesis convolutions)."""
-    kh, kw = np.shape(w)[:2]
+    kh, kw = (np.shape(w) + (1, 1))[:2]
     if padding == "same":
         pads = (_same_pads(kh), _same_pads(kw))
     elif padding == "valid":
@@ -107,8 +107,9 @@ def conv2d(x, w, b=None, padding="same", pad_mode: str = "constant"):
         pads = ((int(padding),) * 2, (int(padding),) * 2)
     else:
         raise ValueError(f"conv2d: padding must be 'same', 'valid' or an int >= 0, got {padding!r}")
-    if np.ndim(x) != 4:
-        raise ValueError(f"conv2d: x must be (N, H, W, C), got shape {np.shape(x)}")
+    if np.ndim(x) != 4 or np.ndim(w) != 4 or np.shape(x)[3] != np.shape(w)[2]:
+        raise ValueError(f"conv2d: x must be (N, H, W, C) and w (kh, kw, C, C_out) with matching C; "
+                         f"got shapes {np.shape(x)} and {np.shape(w)}")
     if any(pads[0] + pads[1]):
         x = pad(x, ((0, 0), pads[0], pads[1], (0, 0)), mode=pad_mode)
     return conv2d_valid(x, w, b)
