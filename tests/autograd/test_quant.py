@@ -21,7 +21,8 @@ def test_round_ste():
 def test_soft_round_shared_with_quantization_and_limits():
     y = np.linspace(-3, 3, 61)
     np.testing.assert_array_equal(quant.soft_round(y, 5.0), quantization_soft_round(y, 5.0))
-    np.testing.assert_allclose(quant.soft_round(y + 0.01, 200.0), np.round(y + 0.01), atol=1e-12)
+    z = np.arange(-3, 3) + np.array([[-0.3], [0.0], [0.2]])  # ≥ 0.2 from half-integers
+    np.testing.assert_allclose(quant.soft_round(z, 200.0), np.round(z), atol=1e-12)
     np.testing.assert_array_equal(quant.soft_round(y, 0.0), y)  # identity for α < 1e-3
     _, pb = ag.vjp(lambda v: quant.soft_round(v, 1e4), y + 0.3)   # large α: finite, no NaN
     assert np.all(np.isfinite(pb(np.ones_like(y))[0]))
