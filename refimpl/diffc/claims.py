@@ -330,3 +330,51 @@ def vdm_chain_upper_bound(size: str):
                       "strict comparisons; left Riemann sums of a decreasing integrand over nested grids",
                       details={"T=4096": nested[-1], "I": mi}),
     ]
+
+
+# --- non-Gaussian 1-D data (digest §1.6) ---------------------------------------------------------
+
+MIXTURE_SIGMAS = [0.95, 0.8, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005]
+MIXTURE_RATIOS = ["1.517", "1.802", "1.888", "1.883", "1.949", "1.984", "1.997", "1.999", "2.000"]
+MIXTURE_SLB_GAPS = ["1.26", "0.97", "0.49", "0.094", "0.025", "0.006", "0.001", "0.0003", "0.0001"]
+
+
+@register("diffc")
+def mixture_three_db(size: str):
+    """1-D three-component mixture: D_A/D_F → 2 as σ → 0 (digest's numbers), D_F/(σ²/α²) → 1, and
+    DiffC-F approaches the Shannon lower bound (§1.6)."""
+    from . import mixture as MX
+
+    mix = MX.DIGEST_MIXTURE
+    ratios, gaps, last = [], [], None
+    for s in MIXTURE_SIGMAS:
+        d = MX.mixture_distortions(mix, s)
+        ratios.append([s, d.ancestral / d.flow])
+        gaps.append([s, MX.mixture_information_bits(mix, s) - MX.shannon_lower_bound_bits(mix, d.flow)])
+        last = d.flow / (s * s / (1 - s * s))
+    w1, where1 = _table_misfit(list(zip(map(str, MIXTURE_SIGMAS), MIXTURE_RATIOS)), ratios)
+    w2, where2 = _table_misfit(list(zip(map(str, MIXTURE_SIGMAS), MIXTURE_SLB_GAPS)), gaps)
+    return [
+        at_most("mixture_ratio_table", PAPER, "D_A/D_F of the digest's 3-component mixture at σ = .95 … .005 "
+                "(1.517 … 2.000): largest |error| in half-units of the printed digit", w1, 1.0,
+                "printed to 3 decimals; quadrature converged to ~1e-9 (doubling the nodes)",
+                details={"ratios": [r[1] for r in ratios], **where1}),
+        close("mixture_flow_high_rate", PAPER, "D_F/(σ²/α²) at σ = 0.005 (digest: 0.9997)", last, 0.9997,
+              half_unit("0.9997"), "printed to 4 decimals"),
+        at_most("mixture_slb_gap_table", PAPER, "I(X; Z_t) − SLB(D_F) (bits) at the same σ grid "
+                "(1.26 … 0.0001): largest |error| in half-units of the printed digit", w2, 1.0,
+                "the digest's numbers are rounded: half a unit of the last digit", details=where2),
+    ]
+
+
+@register("diffc")
+def flow_is_quantile_map(size: str):
+    """In 1-D the probability-flow ODE map equals the quantile map F_X⁻¹ ∘ F_Z (§1.4)."""
+    from . import mixture as MX
+
+    z = np.linspace(-4.0, 4.5, 25 if size == "quick" else 101)
+    worst = 0.0
+    for s in (0.8, 0.3) if size == "quick" else (0.95, 0.8, 0.5, 0.3, 0.1):
+        worst = max(worst, float(np.max(np.abs(MX.flow_ode(MX.DIGEST_MIXTURE, s, z) - MX.quantile_map(MX.DIGEST_MIXTURE, s, z)))))
+    return close("flow_ode_equals_quantile_map", PAPER, "max |PF-ODE(z) − F_X⁻¹(F_Z(z))| on a z grid, digest mixture",
+                 worst, 0.0, 1e-7, "RK45 at rtol 1e-11 stopped at τ = 1e-6 (error O(τ²)); measured ~1e-10")
