@@ -11,10 +11,11 @@ Use the submodules as namespaces::
     dparams, dx = pullback(dy)
 """
 
-from . import core, image, nn, ops, optim, quant, tree
+from . import catalog, core, image, nn, ops, optim, quant, tree
 from .core import Primitive, Tracer, value_and_grad, vjp
 from .optim import (AdamState, SGDState, adam_init, adam_update, cosine_schedule, sgd_init, sgd_update,
                     warmup_cosine_schedule, warmup_schedule)
+from .vectors import AutogradVjp, autograd_vjp_case
 from .tree import (tree_add, tree_flatten, tree_leaves, tree_map, tree_scale, tree_size, tree_sub,
                    tree_unflatten, tree_vdot, tree_zeros_like)
 
@@ -42,4 +43,6 @@ __all__ = [
     "cosine_schedule",
     "warmup_schedule",
     "warmup_cosine_schedule",
+    "AutogradVjp",
+    "autograd_vjp_case",
 ]
