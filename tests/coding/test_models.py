@@ -179,3 +179,27 @@ def test_family_kind_names_and_scalar_scale():
     a = family_cdf("laplace", np.array([0.5, 1.5]), 2.0, -5, 5, 12)
     b = family_cdf(1, np.array([0.5, 1.5]), np.array([2.0, 2.0]), -5, 5, 12)
     np.testing.assert_array_equal(a, b)
+
+
+def test_vectors_family_cdf_within_scipy_bound():
+    """specs/vectors/rans.v1.json family_cdf cases against scipy.stats (second route)."""
+    import json
+
+    from refimpl.vectors import decode_value, vectors_dir
+    dists = {"gaussian": stats.norm, "laplace": stats.laplace, "logistic": stats.logistic}
+    doc = json.loads((vectors_dir() / "rans.v1.json").read_text())
+    n = 0
+    for g in doc["groups"]:
+        if g["function"] != "family_cdf":
+            continue
+        for c in g["cases"]:
+            if c["result"] != "valid":
+                continue
+            inp, want = decode_value(c["input"]), decode_value(c["expected"])["output"]
+            M, A = 1 << inp["precision"], inp["high"] - inp["low"] + 1
+            edges = np.arange(inp["low"] + 1, inp["high"] + 1) - 0.5
+            F = dists[inp["kind"]].cdf((edges[None, :] - inp["loc"][:, None]) / inp["scale"][:, None])
+            assert np.max(np.abs(want[:, 1:-1] / M - F)) <= (A + 1) / M
+            assert np.all(want[:, 0] == 0) and np.all(want[:, -1] == M)
+            n += 1
+    assert n >= 3

@@ -173,3 +173,81 @@ def test_family_rejects_values_outside_domain():
         rans_encode_family(np.array([0]), 0, np.zeros(2), np.ones(2), -4, 4, 12)
     with pytest.raises(ValueError, match="scale"):
         rans_encode_family(np.array([0]), 0, np.zeros(1), np.zeros(1), -4, 4, 12)
+
+
+# --- vectors: re-derive the valid cases of specs/vectors/rans.v1.json by the second routes ------
+
+import json  # noqa: E402
+
+from refimpl.vectors import decode_value, vectors_dir  # noqa: E402
+
+
+def spec_decode(data, rows, precision, n):
+    """Written from specs/coding.md alone: read x, pop n symbols by linear search, refill words."""
+    w = [int.from_bytes(data[i:i + 4], "little") for i in range(0, len(data), 4)]
+    x, pos, M, out = w[0] + (w[1] << 32), 2, 1 << precision, []
+    for i in range(n):
+        row = rows[i]
+        slot = x % M
+        s = next(k for k in range(len(row) - 1) if row[k] <= slot < row[k + 1])
+        x = (row[s + 1] - row[s]) * (x // M) + slot - row[s]
+        if x < 2**31:
+            x, pos = x * 2**32 + w[pos], pos + 1
+        out.append(s)
+    assert x == 2**31 and pos == len(w)
+    return out
+
+
+def _vector_cases(function):
+    doc = json.loads((vectors_dir() / "rans.v1.json").read_text())
+    for g in doc["groups"]:
+        if g["function"] == function:
+            for c in g["cases"]:
+                if c["result"] == "valid":
+                    yield decode_value(c["input"]), decode_value(c["expected"])["output"]
+
+
+def _rows_of(cdf, n):
+    return [cdf.tolist()] * n if cdf.ndim == 1 else cdf.tolist()
+
+
+def test_vectors_encode_by_spec_reimplementation():
+    cases = list(_vector_cases("rans_encode"))
+    assert len(cases) >= 10
+    for inp, want in cases:
+        s = inp["symbols"].tolist()
+        assert spec_encode(s, _rows_of(inp["cdf"], len(s)), inp["precision"]) == want
+
+
+def test_vectors_decode_by_spec_reimplementation():
+    for inp, want in _vector_cases("rans_decode"):
+        got = spec_decode(inp["data"], _rows_of(inp["cdf"], inp["n"]), inp["precision"], inp["n"])
+        assert got == want.tolist()
+
+
+def test_vectors_family_by_table_route():
+    from refimpl.coding.models import family_cdf as fc
+    for inp, want in _vector_cases("rans_encode_family"):
+        tab = fc(inp["kind"], inp["loc"], inp["scale"], inp["low"], inp["high"], inp["precision"])
+        s = (inp["symbols"] - inp["low"]).tolist()
+        assert spec_encode(s, tab.tolist(), inp["precision"]) == want
+
+
+def test_vectors_quantize_pmf_brute_force_and_baseline():
+    from refimpl.coding.models import kl_bits, quantize_pmf_baseline
+    for inp, want in _vector_cases("quantize_pmf"):
+        p, prec = inp["pmf"], inp["precision"]
+        assert np.all(np.diff(want, axis=-1) >= 1) and np.all(want[..., -1] == 1 << prec)
+        assert np.all(kl_bits(p, want, prec) <= np.asarray(kl_bits(p, quantize_pmf_baseline(p, prec), prec)) + 1e-12)
+        M = 1 << prec
+        if p.ndim == 1 and p.size <= 4 and M <= 64:
+            q = p / p.sum()
+            best = min(sum(-a * math.log2(f / M) for a, f in zip(q, fs) if a > 0) for fs in _compositions(M, p.size))
+            ours = sum(-a * math.log2(f / M) for a, f in zip(q, np.diff(want)) if a > 0)
+            assert ours <= best + 1e-12
+
+
+def _compositions(total, parts):
+    for cut in itertools.combinations(range(1, total), parts - 1):
+        b = (0,) + cut + (total,)
+        yield [b[i + 1] - b[i] for i in range(parts)]
