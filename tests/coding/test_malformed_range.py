@@ -170,3 +170,30 @@ def test_malformed_many(case):
     g = np.random.default_rng(20261125)
     for seed in g.integers(0, 2**63 - 1, SLOW_CASES):
         case(int(seed), int(seed % 3) - 1 if seed % 4 == 0 else 0)
+
+
+_BOUNDSCHECK_SCRIPT = """
+import sys
+sys.path.insert(0, {testdir!r})
+import test_malformed_range as T
+for i in range({n}):
+    T.shared_case(i, (0, 0, -1, 1)[i % 4])
+    T.rows_case(i, (0, 1, 0, -1)[i % 4])
+    T.family_case(i, (0, -1, 0, 1)[i % 4])
+print("ok")
+"""
+
+
+def test_kernels_stay_in_bounds_under_numba_boundscheck(tmp_path):
+    # NUMBA_BOUNDSCHECK=1 (with a fresh kernel cache) turns any out-of-bounds index in the
+    # encoders and decoders into an IndexError, which check_outcome does not catch
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = dict(os.environ, NUMBA_BOUNDSCHECK="1", NUMBA_CACHE_DIR=str(tmp_path), OPENBLAS_NUM_THREADS="1")
+    script = _BOUNDSCHECK_SCRIPT.format(testdir=str(Path(__file__).parent), n=400)
+    r = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert r.stdout.strip().endswith("ok")
