@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._family_kernels import family_cdf_at
+from ._family_kernels import family_cdf_at, family_find_bracket
 
 L = np.int64(1) << 31
 OK, TRUNCATED, BAD_STATE, BAD_FINAL, TRAILING = 0, 1, 2, 3, 4
@@ -210,21 +210,7 @@ def decode_family(words, kind, loc, scale, low, high, p):
     pos = 2
     for i in range(n):
         slot = x & mask
-        mu = loc[i]
-        sg = scale[i]
-        lo = np.int64(0)
-        c_lo = np.int64(0)
-        hi = np.int64(A)
-        c_hi = M
-        while hi - lo > 1:  # binary search keeping the two bracketing cumulative counts
-            mid = (lo + hi) >> 1
-            cm = family_cdf_at(kind, mu, sg, low, high, p, mid)
-            if cm <= slot:
-                lo = mid
-                c_lo = cm
-            else:
-                hi = mid
-                c_hi = cm
+        lo, c_lo, c_hi = family_find_bracket(kind, loc[i], scale[i], low, high, p, slot)
         x = (c_hi - c_lo) * (x >> p) + slot - c_lo
         x, pos, st = _refill(x, words, pos)
         if st != OK:

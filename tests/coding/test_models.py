@@ -203,3 +203,15 @@ def test_vectors_family_cdf_within_scipy_bound():
             assert np.all(want[:, 0] == 0) and np.all(want[:, -1] == M)
             n += 1
     assert n >= 3
+
+
+@given(family_args, st.integers(0, (1 << 24) - 1))
+def test_family_find_bracket_returns_the_counts(args, target):
+    kind, loc, scale, low, width, precision = args
+    high = low + width
+    if width + 1 > 1 << precision:
+        return
+    target %= 1 << precision
+    k, c_lo, c_hi = FK.family_find_bracket(kind, loc, scale, low, high, precision, target)
+    assert c_lo == FK.family_cdf_at(kind, loc, scale, low, high, precision, k) <= target
+    assert target < c_hi == FK.family_cdf_at(kind, loc, scale, low, high, precision, k + 1)
