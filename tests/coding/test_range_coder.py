@@ -130,13 +130,22 @@ def test_slot_table_definition():
 
 @settings(max_examples=100)
 @given(cdf_tables(max_alphabet=4096, max_len=2000))
-def test_code_length_bound(case):
+def test_code_length_bound_and_round_trip(case):
     symbols, cdf, precision = case
     data = RC.range_encode(symbols, cdf, precision)
+    np.testing.assert_array_equal(RC.range_decode(data, cdf, precision, symbols.size), symbols)
     c = cdf if cdf.ndim == 2 else np.broadcast_to(cdf, (symbols.size, cdf.size))
     f = c[np.arange(symbols.size), symbols + 1] - c[np.arange(symbols.size), symbols]
     info = float(np.sum(precision - np.log2(f.astype(np.float64))))
     assert 8 * len(data) <= RC.range_code_length_bound(info, symbols.size, precision) + 1e-9
+
+
+@settings(max_examples=20)
+@given(cdf_tables(max_alphabet=4096, max_len=10_000, rows=False))
+def test_long_messages_round_trip(case):
+    symbols, cdf, precision = case
+    data = RC.range_encode(symbols, cdf, precision)
+    np.testing.assert_array_equal(RC.range_decode(data, cdf, precision, symbols.size), symbols)
 
 
 def test_canonical_stream_never_ends_in_zero():
