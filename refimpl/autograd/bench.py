@@ -155,6 +155,8 @@ def run(quick: bool = False) -> int:
     print(f"C3-sized synthesis (1×1 convs {'→'.join(map(str, WIDTHS))}, GELU, 2 residual 3×3 convs 3→3, edge pad), "
           f"{MACS_PER_PIXEL} MACs/pixel, 128×128, float32; time per step = forward + backward + Adam; "
           f"median of {repeats} steps\n")
+    print(f"Load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
+          "(steps of both libraries alternate, so load slows both alike)\n")
     print("| threads | refimpl.autograd (ms) | PyTorch CPU (ms) | ratio refimpl/torch |")
     print("|---|---|---|---|")
     for threads in (1, 2):
