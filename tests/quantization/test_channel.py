@@ -97,8 +97,10 @@ def test_table_rows_are_normalised_pmfs(family, loc, scale, seed):
     for i in range(n):  # same as the per-element pmf renormalised over the support
         k = k_low[i] + np.arange(size)
         p = uq_conditional_pmf(k, np.full(size, u[i]), family, loc, scale)
+        normal = p > 1e-290  # subnormal masses of the naive route have lost their relative precision
         if p.sum() > 1e-200:
-            np.testing.assert_allclose(tab[i], p / p.sum(), rtol=1e-9, atol=1e-250)
+            np.testing.assert_allclose(tab[i][normal], (p / p.sum())[normal], rtol=1e-9)
+            assert np.all(tab[i][~normal] < 1e-90)  # true value < 1e-290 / 1e-200
 
 
 def test_table_never_all_zero_far_from_prior():

@@ -44,6 +44,19 @@ def test_half_to_even_ties():
     np.testing.assert_array_equal(k, [0, 2, 2, 0])  # as tf.round / np.rint
 
 
+@given(st.floats(-1e4, 1e4, allow_nan=False), st.sampled_from([0.25, 1.0, 3.0]))
+def test_crypto_lemma_exact_on_a_grid(y0, step):
+    # deterministic form of the crypto lemma: as u runs over N equispaced points of the cell,
+    # ŷ − y runs over N equispaced points too (a shifted grid), whatever y is; so the sorted
+    # errors have spacing Δ/N and their empirical CDF is within 1/N of U(−Δ/2, Δ/2)'s.
+    N = 997
+    u = step * ((np.arange(N) + 0.5) / N - 0.5)
+    e = np.sort(universal_quantize_given(np.full(N, y0), u, step).y_hat - y0)
+    tol = 1e-9 * max(1.0, abs(y0))
+    assert np.all(np.abs(np.diff(e) - step / N) < tol + 1e-12)
+    assert e[0] >= -step / 2 - tol and e[-1] <= step / 2 + tol
+
+
 @pytest.mark.parametrize("y0", [0.0, 0.3, 17.25, -123.4567])
 def test_crypto_lemma_constant_input(y0):
     # ŷ − y ~ U(−½, ½) for a constant y: KS at level 1e-3, n = 20000, fixed seed
