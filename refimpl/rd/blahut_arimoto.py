@@ -238,7 +238,7 @@ def rate_distortion(p_x, d, D, *, tol: float = 1e-10, max_iter: int = 1_000_000)
         W = np.zeros_like(d)
         W[:, j] = 1.0
         return BAResult(0.0, 0.0, hi_D, W, p @ W, 0.0, 0.0, 0)
-    if D <= lo_D + eps:
+    if D <= lo_D:
         return blahut_arimoto(p, d, math.inf, tol=ba_tol, max_iter=max_iter)
     # bracket: D(β) is non-increasing in β
     b_lo, b_hi = 0.0, 1.0 / max(hi_D - lo_D, 1e-300)
