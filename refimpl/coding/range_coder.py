@@ -84,13 +84,7 @@ def range_encode_twin(symbols, cdf, precision: int) -> bytes:
     (low ← 256·low, range ← 256·range, S ← S + 8). ``low`` never loses a bit, so carries are
     implicit. Finally :func:`range_flush_twin`.
     """
-    precision = check_precision(precision, *RANGE_PRECISION_RANGE)
-    c = np.asarray(cdf)
-    n = np.asarray(symbols).shape[0] if np.ndim(symbols) == 1 else None
-    c = check_cdf(c, precision, n)
-    s = check_symbols(symbols, c.shape[-1] - 1)
-    if c.ndim == 2 and c.shape[0] != s.size:
-        raise ValueError(f"cdf has {c.shape[0]} rows but there are {s.size} symbols")
+    s, c, precision = _prepare(symbols, cdf, precision)
     low, rng, shifts = 0, RANGE_INIT, 0
     for i, sym in enumerate(s.tolist()):
         row = _row(c, i)
@@ -134,7 +128,7 @@ def range_decode_twin(data: bytes, cdf, precision: int, n: int) -> np.ndarray:
         out[i] = s
     shifts = pos - 8
     if len(data) > shifts + 8:
-        raise DecodeError(f"range coder: {len(data) - shifts - 8} trailing bytes after the stream")
+        raise DecodeError("range coder: trailing bytes after the stream")
     x = int.from_bytes(data + bytes(shifts + 8 - len(data)), "big")  # data at scale S
     if range_flush_twin(x - code, rng, shifts) != data:
         raise DecodeError("range coder: data is not the canonical encoding of any message (corrupt stream)")
