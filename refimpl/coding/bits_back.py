@@ -18,7 +18,7 @@ Encoding one x on the stack (Townsend et al. 2019, Alg. 1): **pop** z with q(z�
 bits already on the stack: the "bits back"), **push** x with p(x∣z), **push** z with p(z).
 Decoding runs the reverse: pop z with p(z), pop x with p(x∣z), push z with q(z∣x). The first
 pops need bits: the stack starts from an initial message drawn from ``refimpl.random``
-(stream 5, see :func:`bits_back_initial_message`); the decoder ends with that message again
+(stream 16, see :func:`bits_back_initial_message`); the decoder ends with that message again
 and checks it. Net bits = len(final stream) − len(initial stream) in bits.
 """
 
@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 #: refimpl.random stream of the initial message's words.
-BITS_BACK_STREAM = 5
+BITS_BACK_STREAM = 16
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def _check_model(model: BitsBackModel) -> tuple[int, int]:
 
 def bits_back_initial_message(seed: int, n_words: int) -> tuple[int, list[int]]:
     """Initial message: state x0 = 2^62 + (w_0 mod 2^62) and stack words w_i mod 2^32,
-    i = 1..n_words, with w_i = refimpl.random.words(seed, 5, i)."""
+    i = 1..n_words, with w_i = refimpl.random.words(seed, 16, i)."""
     if n_words < 0:
         raise ValueError(f"n_words must be >= 0, got {n_words}")
     w = [int(v) for v in R.words(seed, BITS_BACK_STREAM, np.arange(n_words + 1, dtype=np.uint64))]

@@ -52,7 +52,7 @@ def code_length_bound(size: str):
     worst = -math.inf
     for c in range(cases):
         p = (1, 8, 12, 16, 20, 24)[c % 6]
-        a = int(2 + (R.words(c, 4, np.array([0], dtype=np.uint64))[0] % min(4095, (1 << p) - 1)))
+        a = int(2 + (R.words(c, 17, np.array([0], dtype=np.uint64))[0] % min(4095, (1 << p) - 1)))
         pmf = _pmf(1000 + c, a, tiny=bool(c % 2))
         n = 50 * c
         s = _draw(2000 + c, pmf, n)
@@ -130,7 +130,7 @@ def round_trip(size: str):
     cases = 60 if size == "quick" else 2000
     fails = 0
     for c in range(cases):
-        w = R.words(50_000 + c, 4, np.arange(4, dtype=np.uint64))
+        w = R.words(50_000 + c, 17, np.arange(4, dtype=np.uint64))
         p = int(1 + w[0] % 24)
         a = int(2 + w[1] % min(4095, (1 << p) - 1))
         n = int(w[2] % 10_001) if c % 4 else int(w[2] % 101)
