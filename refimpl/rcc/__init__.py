@@ -4,6 +4,10 @@ coding, Gaussian channel simulation, Zipf index codes. Specification: ``specs/rc
 from ._common import RccCapError
 from .gaussian_channel import (GaussianChannelEncoded, gaussian_channel_chunk_seed, gaussian_channel_chunk_sizes,
                                gaussian_channel_decode, gaussian_channel_encode, gaussian_channel_partition)
+from .astar import astar_decode_gaussian_1d, astar_encode_gaussian_1d
+from .gprs import (GaussianTau, gprs_decode_categorical, gprs_decode_gaussian_1d, gprs_encode_categorical,
+                   gprs_encode_gaussian_1d, gprs_split_decode_gaussian_1d, gprs_split_encode_gaussian_1d,
+                   gprs_tau_discrete)
 from .grs import grs_decode_categorical, grs_encode_categorical, grs_expected_steps, grs_mu_hat
 from .hybrid import (HybridEncoded, hybrid_cost_bounds, hybrid_decode_gaussian, hybrid_encode_gaussian,
                      hybrid_gaussian_setup)
@@ -29,4 +33,7 @@ __all__ = [
     "grs_encode_categorical", "grs_decode_categorical", "grs_expected_steps", "grs_mu_hat",
     "HybridEncoded", "hybrid_gaussian_setup", "hybrid_encode_gaussian", "hybrid_decode_gaussian",
     "hybrid_cost_bounds",
+    "GaussianTau", "gprs_tau_discrete", "gprs_encode_categorical", "gprs_decode_categorical",
+    "gprs_encode_gaussian_1d", "gprs_decode_gaussian_1d", "gprs_split_encode_gaussian_1d",
+    "gprs_split_decode_gaussian_1d", "astar_encode_gaussian_1d", "astar_decode_gaussian_1d",
 ]

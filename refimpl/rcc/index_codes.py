@@ -24,6 +24,7 @@ codeword of its bit length b in an octave table (mass ∝ 2^{(1−λ)(b−17)}),
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import NamedTuple
 
@@ -89,6 +90,19 @@ def truncated_zipf_ideal_bits(rank, lam: float, n: int):
 
 
 def zipf_table(lam: float, n: int, escape: bool, precision: int = ZIPF_PRECISION) -> np.ndarray:
+    """Read-only cached :func:`_zipf_table`; see there."""
+    return _zipf_table_cached(float(lam), check_int(n, "n", 1, 1 << 22), bool(escape),
+                              check_int(precision, "precision", 8, 30))
+
+
+@functools.lru_cache(maxsize=64)
+def _zipf_table_cached(lam, n, escape, precision):
+    t = _zipf_table(lam, n, escape, precision)
+    t.setflags(write=False)
+    return t
+
+
+def _zipf_table(lam: float, n: int, escape: bool, precision: int = ZIPF_PRECISION) -> np.ndarray:
     """Integer CDF (length A + 1) of the Zipf table: ranks 1..n (symbols 0..n−1), plus the escape
     symbol n with the tail mass ζ(λ, n+1)/ζ(λ) when ``escape``; otherwise normalised over 1..n.
     Quantisation: f = max(1, ⌊pmf·2^P⌋), then symbol 0 absorbs the difference to 2^P."""

@@ -1,0 +1,77 @@
+"""GPRS (global discrete/Gaussian, split-on-sample) and AS*: τ identities, exactness, round trips."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import integrate, stats
+
+from refimpl.rcc import (GaussianTau, astar_decode_gaussian_1d, astar_encode_gaussian_1d,
+                         gprs_decode_categorical, gprs_decode_gaussian_1d, gprs_encode_categorical,
+                         gprs_encode_gaussian_1d, gprs_split_decode_gaussian_1d, gprs_split_encode_gaussian_1d,
+                         gprs_tau_discrete)
+
+
+def _qp(seed, a=8):
+    rng = np.random.default_rng(seed)
+    return rng.dirichlet(np.ones(a) * 0.5), rng.dirichlet(np.ones(a))
+
+
+def test_discrete_tau_matches_quadrature():
+    # second route: numerical integration of 1/E_p[(w − η)₊] (digest §7.11, rtol 1e-8)
+    q, p = _qp(0)
+    w = q / p
+    f = lambda eta: 1.0 / np.sum(p * np.maximum(w - eta, 0.0))
+    pts = sorted(set(w.tolist()))
+    for h in (0.3, 1.0, 2.5, 0.999 * w.max()):
+        brk = [0.0] + [x for x in pts if x < h] + [h]
+        ref = sum(integrate.quad(f, lo, hi, epsabs=0, epsrel=1e-12)[0] for lo, hi in zip(brk[:-1], brk[1:]))
+        assert math.isclose(float(gprs_tau_discrete(h, q, p)), ref, rel_tol=1e-8)
+    assert gprs_tau_discrete(1.0001 * w.max(), q, p) == math.inf
+
+
+def test_gaussian_tau_solves_the_ode():
+    # dτ/dh = 1/E_p[(w − h)₊] (the stretch ODE written for τ = σ⁻¹), central differences, rtol 1e-4
+    tau = GaussianTau(0.8, 0.6)
+    for h in (0.2, 0.9, 1.7, 0.8 * tau.w_max):
+        eps = 1e-5 * max(h, 1)
+        d = (tau(h + eps) - tau(h - eps)) / (2 * eps)
+        assert math.isclose(d, 1.0 / tau.excess(h), rel_tol=1e-4)
+    # excess at η = 0 is E_p[w] = 1
+    assert math.isclose(tau.excess(0.0), 1.0, rel_tol=1e-12)
+
+
+def test_global_discrete_exact_and_mean_steps():
+    # 4000 runs: chi² p > 1e-6; mean N within 5 se of max w (B12)
+    q, p = _qp(1)
+    z, n = [], []
+    for s in range(4000):
+        e = gprs_encode_categorical(q, p, s)
+        z.append(e.sample)
+        n.append(e.iterations)
+    m = q > 0
+    assert stats.chisquare(np.bincount(z, minlength=q.size)[m], q[m] * 4000).pvalue > 1e-6
+    n = np.array(n)
+    assert abs(n.mean() - np.max(q / p)) < 5 * n.std() / np.sqrt(n.size)
+    e = gprs_encode_categorical(q, p, 7, mu_hat=3.0)
+    assert gprs_decode_categorical(e.data, e.nbits, p, 7, 3.0) == e.sample
+
+
+@pytest.mark.parametrize("enc,dec", [(gprs_encode_gaussian_1d, gprs_decode_gaussian_1d),
+                                     (gprs_split_encode_gaussian_1d, gprs_split_decode_gaussian_1d),
+                                     (astar_encode_gaussian_1d, astar_decode_gaussian_1d)])
+def test_gaussian_samplers_round_trip_and_ks(enc, dec):
+    # 600 runs each (quadrature τ keeps this short): KS p > 1e-6 against q (digest §7.1)
+    xs = []
+    for s in range(600):
+        e = enc(0.7, 0.6, 0.2, 1.1, s, mu_hat=2.0)
+        if s < 40:
+            np.testing.assert_array_equal(dec(e.data, e.nbits, 0.2, 1.1, s, 2.0), e.sample)
+        xs.append(e.sample[0])
+    assert stats.kstest(xs, "norm", args=(0.7, 0.6)).pvalue > 1e-6
+
+
+def test_refuses_unbounded_ratio():
+    for enc in (gprs_encode_gaussian_1d, gprs_split_encode_gaussian_1d, astar_encode_gaussian_1d):
+        with pytest.raises(ValueError):
+            enc(1.0, 1.0, 0.0, 1.0, 0)
