@@ -14,7 +14,7 @@ from .channel import (
     uq_pmf_table,
     uq_support_centre,
 )
-from .codec import UQ_FORMAT_VERSION, UQPrior, uq_decode, uq_encode, uq_header
+from .codec import UQ_FORMAT_VERSION, UQPrior, uq_decode, uq_encode, uq_header, uq_level_tables
 from .noise import (
     KumaraswamyMoments,
     expected_gradient,
@@ -92,6 +92,7 @@ __all__ = [
     "uq_encode",
     "uq_decode",
     "uq_header",
+    "uq_level_tables",
     # exact rates
     "uq_conditional_entropy_bits",
     "uq_differential_entropy_bits",

@@ -37,9 +37,9 @@ from ..coding import quantize_pmf, rans_decode, rans_encode
 from ..errors import DecodeError
 from .channel import check_prior, uq_pmf_table, uq_support_centre
 from .soft_round import soft_round
-from .universal import _check_step, _real, _shared_dither, universal_quantize_given
+from .universal import _check_step, _real, universal_quantize_given, uq_dither, uq_dither_levels, uq_level_offsets
 
-__all__ = ["UQPrior", "uq_encode", "uq_decode", "uq_header", "UQ_FORMAT_VERSION"]
+__all__ = ["UQPrior", "uq_encode", "uq_decode", "uq_header", "uq_level_tables", "UQ_FORMAT_VERSION"]
 
 UQ_FORMAT_VERSION = 1
 _MAX_W = (1 << 24) - 1
@@ -76,16 +76,51 @@ def _check_precision(precision) -> int:
     return int(precision)
 
 
-def _tables(u, fam, loc, scale, centre, W, step, precision, alpha):
-    n = u.size
-    size = 2 * W + 1
+def _check_size(rows: int, size: int, precision: int) -> None:
     if size > (1 << precision):
         raise ValueError(f"support 2W+1 = {size} exceeds 2**precision = {1 << precision}: "
                          "a value lies too far from its prior for this precision")
-    if n * size > _MAX_TABLE:
-        raise ValueError(f"table of {n} x {size} entries exceeds {_MAX_TABLE}: values lie too far from the prior")
+    if rows * size > _MAX_TABLE:
+        raise ValueError(f"table of {rows} x {size} entries exceeds {_MAX_TABLE}: values lie too far from the prior")
+
+
+def uq_level_tables(levels, family, loc, scale, W, precision: int = 16, step=1.0, alpha=None) -> np.ndarray:
+    """The L fixed integer CDF tables of the discretised dither for one shared prior (tfc builds
+    one range-coding table per offset level): row l codes k ∈ [c_l − W, c_l + W],
+    c_l = round((μ − o_l)/Δ), o_l the l-th offset. Shape (L, 2W + 2), int64.
+
+    Row l equals the per-element row of any element whose dither is o_l (same float operations)."""
+    o = uq_level_offsets(levels, step)
+    fam, loc, scale = check_prior(family, loc, scale, o.shape)
+    if isinstance(W, (bool, np.bool_)) or not isinstance(W, (int, np.integer)) or not 0 <= W <= _MAX_W:
+        raise ValueError(f"W must be an integer in [0, 2**24 - 1], got {W!r}")
+    precision = _check_precision(precision)
+    _check_size(o.size, 2 * int(W) + 1, precision)
+    centre = uq_support_centre(o, loc, step)
+    return quantize_pmf(uq_pmf_table(o, fam, loc, scale, centre - W, 2 * int(W) + 1, step, alpha), precision)
+
+
+def _shared_prior(loc: np.ndarray, scale: np.ndarray) -> bool:
+    return loc.size > 0 and bool(np.all(loc == loc[0]) and np.all(scale == scale[0]))
+
+
+def _tables(u, fam, loc, scale, centre, W, step, precision, alpha, levels=None, level_idx=None):
+    n = u.size
+    size = 2 * W + 1
+    if levels is not None and _shared_prior(loc, scale) and levels < n:
+        # fixed tables: one per dither level, gathered per element (identical rows, fewer to build)
+        return uq_level_tables(levels, fam, loc[0], scale[0], W, precision, step, alpha)[level_idx]
+    _check_size(n, size, precision)
     pmf = uq_pmf_table(u, fam, loc, scale, centre - W, size, step, alpha)
     return quantize_pmf(pmf, precision)
+
+
+def _dither(n: int, seed, step: float, levels, index0):
+    """(u, level indices or None): the shared dither of n elements (``universal._shared_dither``)."""
+    if levels is None:
+        return uq_dither((n,), seed, step, index0), None
+    idx = uq_dither_levels((n,), seed, levels, index0)
+    return uq_level_offsets(levels, step)[idx], idx
 
 
 def _leb128(w: int) -> bytes:
@@ -136,16 +171,16 @@ def uq_encode(y, prior, seed: int, step=1.0, precision: int = 16, levels=None, a
     precision = _check_precision(precision)
     if alpha is not None:
         y = step * np.asarray(soft_round(y / step, alpha), dtype=np.float64).reshape(n)
-    u = _shared_dither((n,), seed, step, levels, index0)
+    u, level_idx = _dither(n, seed, step, levels, index0)
     k = universal_quantize_given(y, u, step).k
     centre = uq_support_centre(u, loc, step)
     d = k - centre
     W = int(np.max(np.abs(d))) if n else 0
     if W > _MAX_W:
         raise ValueError(f"a value lies {W} steps from its prior's location; at most 2**24 - 1 is supported")
-    cdf = _tables(u, fam, loc, scale, centre, W, step, precision, alpha) if n else np.zeros((0, 2), np.int64)
     if n == 0:
         return bytes([UQ_FORMAT_VERSION]) + _leb128(0) + rans_encode(np.zeros(0, np.int64), np.array([0, 1 << precision]), precision)
+    cdf = _tables(u, fam, loc, scale, centre, W, step, precision, alpha, levels, level_idx)
     return bytes([UQ_FORMAT_VERSION]) + _leb128(W) + rans_encode(d + W, cdf, precision)
 
 
@@ -160,13 +195,13 @@ def uq_decode(data, prior, seed: int, n: int, step=1.0, precision: int = 16, lev
     step = _check_step(step)
     precision = _check_precision(precision)
     W, start = uq_header(data)
-    u = _shared_dither((n,), seed, step, levels, index0)
+    u, level_idx = _dither(n, seed, step, levels, index0)
     if n == 0:
         rans_decode(bytes(data)[start:], np.array([0, 1 << precision]), precision, 0)
         return np.zeros(0, dtype=np.float64)
     centre = uq_support_centre(u, loc, step)
     try:
-        cdf = _tables(u, fam, loc, scale, centre, W, step, precision, alpha)
+        cdf = _tables(u, fam, loc, scale, centre, W, step, precision, alpha, levels, level_idx)
     except ValueError as e:  # a W no encoder with these parameters could have written
         raise DecodeError(f"stream declares an impossible support width: {e}") from None
     s = rans_decode(bytes(data)[start:], cdf, precision, n)

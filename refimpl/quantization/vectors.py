@@ -30,6 +30,7 @@ from . import (
     uq_dither_levels,
     uq_encode,
     uq_level_offsets,
+    uq_level_tables,
     uq_log2_density,
     uq_pmf_table,
 )
@@ -199,7 +200,13 @@ def _codec_groups() -> list[dict]:
         invalid(uq_decode, {"data": b"", "prior": prior, "seed": 2024, "n": 8, "step": 1.0, "precision": 16, "levels": None, "alpha": None, "index0": 0},
                 "empty stream", ["truncated"]),
     ]
+    fixed = [valid(uq_level_tables, {"levels": 15, "family": "gaussian", "loc": 0.0, "scale": 1.7, "W": 5, "precision": 12,
+                                     "step": 1.0, "alpha": None}, "tfc-style fixed tables, one per offset level",
+                   ["float_tables", "discretised"]),
+             invalid(uq_level_tables, {"levels": 15, "family": "gaussian", "loc": 0.0, "scale": 1.7, "W": -1, "precision": 12,
+                                       "step": 1.0, "alpha": None}, "negative W", ["range"])]
     return [
+        group("uq_level_tables", fixed, comment="(L, 2W+2) integer CDFs; row l = per-element row for dither o_l"),
         group("uq_encode", enc, comment="header 0x01, LEB128 W, rANS of k − c + W (specs/quantization.md)"),
         group("uq_decode", dec, tolerance={"mode": "exact"}, comment="ŷ = Δ·k + u, exact given the same dither"),
     ]

@@ -102,6 +102,25 @@ def test_ideal_bits_equal_training_rate_term():
                                -np.log2(uq_density(y_hat, "gaussian", 0.0, 1.7)), rtol=1e-12)
 
 
+def test_level_tables_equal_per_element_rows():
+    # the fixed (L, A+1) tables of the discretised dither give the same rows as building one per element
+    from refimpl.quantization import uq_dither_levels, uq_level_offsets, uq_level_tables
+    n, L, W = 500, 15, 6
+    lev = uq_dither_levels(n, 3, L)
+    u = uq_level_offsets(L)[lev]
+    c = np.rint(0.2 - u).astype(np.int64)
+    per_element = quantize_pmf(uq_pmf_table(u, "logistic", 0.2, 0.9, c - W, 2 * W + 1), 12)
+    fixed = uq_level_tables(L, "logistic", 0.2, 0.9, W, precision=12)
+    assert fixed.shape == (L, 2 * W + 2)
+    np.testing.assert_array_equal(fixed[lev], per_element)
+
+
+def test_levels_with_shared_prior_round_trip():
+    y = _y(2000)
+    data = uq_encode(y, GAUSS, seed=12, levels=15)
+    np.testing.assert_array_equal(uq_decode(data, GAUSS, 12, 2000, levels=15), universal_quantize(y, seed=12, levels=15).y_hat)
+
+
 def test_empty_message():
     data = uq_encode(np.zeros(0), GAUSS, seed=1)
     assert uq_decode(data, GAUSS, seed=1, n=0).shape == (0,)
