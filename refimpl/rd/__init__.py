@@ -5,6 +5,8 @@ encoders on the circle."""
 from .blahut_arimoto import BAResult, blahut_arimoto, rate_distortion
 from .rdpf import RDPFResult, rdpf
 from .rdpf_closed import bernoulli_rdpf, gaussian_perfect_realism_distortion, gaussian_rdpf
+from .circle import (CircleCode, circle_decode, circle_det_decode_given, circle_det_encode, circle_deterministic_distortion,
+                     circle_encode, circle_sto_decode_given, circle_sto_encode_given, circle_stochastic_distortion)
 from .gaussian import (
     WaterFilling,
     gaussian_distortion_rate,
@@ -23,6 +25,15 @@ __all__ = [
     "gaussian_rdpf",
     "gaussian_perfect_realism_distortion",
     "WaterFilling",
+    "CircleCode",
+    "circle_encode",
+    "circle_decode",
+    "circle_sto_encode_given",
+    "circle_sto_decode_given",
+    "circle_det_encode",
+    "circle_det_decode_given",
+    "circle_stochastic_distortion",
+    "circle_deterministic_distortion",
     "gaussian_distortion_rate",
     "gaussian_rate_distortion",
     "reverse_water_filling",

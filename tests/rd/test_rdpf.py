@@ -199,3 +199,16 @@ def test_bad_input(args, msg):
 def test_bad_input_closed_forms(fn, args):
     with pytest.raises(ValueError):
         fn(*args)
+
+
+@pytest.mark.parametrize("beta", [0.5, 4.0, 30.0])
+def test_sinkhorn_twin_equals_kernel(beta):
+    from refimpl.rd._kernels import sinkhorn_kernel
+    from refimpl.rd.rdpf import sinkhorn_twin
+    rng = np.random.Generator(np.random.Philox(3))
+    p, r, d = rng.dirichlet(np.ones(4)), rng.dirichlet(np.ones(4)), rng.random((4, 4))
+    fk, gk, ik = sinkhorn_kernel(np.log(p), np.log(r), -beta * d, 1e-13, 10_000)
+    ft, gt, it = sinkhorn_twin(np.log(p), np.log(r), -beta * d, 1e-13, 10_000)
+    assert ik == it
+    np.testing.assert_allclose(fk, ft, atol=1e-12)
+    np.testing.assert_allclose(gk, gt, atol=1e-12)
