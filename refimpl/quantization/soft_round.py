@@ -108,8 +108,8 @@ def soft_round_conditional_mean(v, alpha, eps: float = SOFT_ROUND_EPS):
 
     α → 0: identity; α → ∞: round(v)."""
     v, a = _check(v, alpha, "v")
-    inner = soft_round_inverse(v - 0.5, a, eps)
-    return _out(v, np.asarray(inner) + 0.5)
+    inner = np.asarray(soft_round_inverse(v - 0.5, a, eps)) + 0.5
+    return _out(v, np.where(a < eps, v, inner))  # exactly v below eps ((v − ½) + ½ can differ by an ulp)
 
 
 def soft_round_derivative(y, alpha, eps: float = SOFT_ROUND_EPS):
