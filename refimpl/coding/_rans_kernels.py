@@ -1,7 +1,11 @@
 """Numba kernels of rANS64/32 (readable twin and specification: :mod:`refimpl.coding.rans`,
-``specs/coding.md`` § rANS). All state arithmetic is in int64: the state x stays in
-[L, 2**63) with L = 2**31, and the renormalisation test x ≥ f·2**(63−p) is written as
-(x >> (63 − p)) ≥ f so that nothing overflows even for f = M.
+``specs/coding.md`` § rANS). The state x stays in [L, 2**63) with L = 2**31, and the
+renormalisation test x ≥ f·2**(63−p) is written as (x >> (63 − p)) ≥ f so that nothing
+overflows even for f = M.
+
+State arithmetic is done in uint64 (unsigned division is markedly faster than Python-semantics
+signed floor division); every operand is cast to uint64 explicitly, because Numba turns mixed
+uint64/int64 arithmetic into float64.
 
 Encoders fill a uint32 word buffer from its end and return the start index; the layout of
 ``buf[start:]`` is the byte format (x low word, x high word, then the emitted words in reverse
@@ -16,26 +20,31 @@ from numba import njit
 
 from ._family_kernels import family_cdf_at, family_find_bracket
 
-L = np.int64(1) << 31
+L = np.uint64(1) << np.uint64(31)
+_U32 = np.uint64(32)
+_LO = np.uint64(0xFFFFFFFF)
 OK, TRUNCATED, BAD_STATE, BAD_FINAL, TRAILING = 0, 1, 2, 3, 4
 
 
 @njit(cache=True, inline="always")
 def _put(x, c, f, p, buf, pos):
-    """C(s, x) with renormalisation; returns (x', pos')."""
-    if (x >> (63 - p)) >= f:
+    """C(s, x) with renormalisation (x, c, f uint64; p int); returns (x', pos')."""
+    c = np.uint64(c)
+    f = np.uint64(f)
+    if (x >> np.uint64(63 - p)) >= f:
         pos -= 1
-        buf[pos] = np.uint32(x & 0xFFFFFFFF)
-        x >>= 32
-    x = ((x // f) << p) + (x % f) + c
+        buf[pos] = np.uint32(x & _LO)
+        x >>= _U32
+    q = x // f
+    x = (q << np.uint64(p)) + (x - q * f) + c
     return x, pos
 
 
 @njit(cache=True, inline="always")
 def _flush(x, buf, pos):
     pos -= 2
-    buf[pos] = np.uint32(x & 0xFFFFFFFF)
-    buf[pos + 1] = np.uint32(x >> 32)
+    buf[pos] = np.uint32(x & _LO)
+    buf[pos + 1] = np.uint32(x >> _U32)
     return pos
 
 
@@ -82,11 +91,9 @@ def encode_family(kidx, kind, loc, scale, low, high, p):
 @njit(cache=True, inline="always")
 def _start(words):
     if words.size < 2:
-        return np.int64(0), TRUNCATED
-    x = np.int64(words[0]) | (np.int64(words[1]) << 32)
-    if x < L:  # x < 2**63 holds by construction of int64 from two words only if the top bit is 0
-        return x, BAD_STATE
-    if (np.int64(words[1]) >> 31) != 0:
+        return L, TRUNCATED
+    x = np.uint64(words[0]) | (np.uint64(words[1]) << _U32)
+    if x < L or words[1] >= np.uint32(0x80000000):  # x must lie in [2**31, 2**63)
         return x, BAD_STATE
     return x, OK
 
@@ -97,7 +104,7 @@ def _refill(x, words, pos):
     if x < L:
         if pos >= words.size:
             return x, pos, TRUNCATED
-        x = (x << 32) | np.int64(words[pos])
+        x = (x << _U32) | np.uint64(words[pos])
         pos += 1
     return x, pos, OK
 
@@ -128,13 +135,14 @@ def decode_shared_lut(words, cdf, lut, p, n):
     x, st = _start(words)
     if st != OK:
         return out, st
-    mask = (np.int64(1) << p) - 1
+    mask = (np.uint64(1) << np.uint64(p)) - np.uint64(1)
+    pu = np.uint64(p)
     pos = 2
     for i in range(n):
         slot = x & mask
         s = lut[slot]
-        c = cdf[s]
-        x = (cdf[s + 1] - c) * (x >> p) + slot - c
+        c = np.uint64(cdf[s])
+        x = (np.uint64(cdf[s + 1]) - c) * (x >> pu) + slot - c
         x, pos, st = _refill(x, words, pos)
         if st != OK:
             return out, st
@@ -162,13 +170,14 @@ def decode_shared_search(words, cdf, p, n):
     x, st = _start(words)
     if st != OK:
         return out, st
-    mask = (np.int64(1) << p) - 1
+    mask = (np.uint64(1) << np.uint64(p)) - np.uint64(1)
+    pu = np.uint64(p)
     pos = 2
     for i in range(n):
         slot = x & mask
-        s = _search(cdf, slot)
-        c = cdf[s]
-        x = (cdf[s + 1] - c) * (x >> p) + slot - c
+        s = _search(cdf, np.int64(slot))
+        c = np.uint64(cdf[s])
+        x = (np.uint64(cdf[s + 1]) - c) * (x >> pu) + slot - c
         x, pos, st = _refill(x, words, pos)
         if st != OK:
             return out, st
@@ -182,14 +191,15 @@ def decode_rows(words, cdf, p, n):
     x, st = _start(words)
     if st != OK:
         return out, st
-    mask = (np.int64(1) << p) - 1
+    mask = (np.uint64(1) << np.uint64(p)) - np.uint64(1)
+    pu = np.uint64(p)
     pos = 2
     for i in range(n):
         slot = x & mask
         row = cdf[i]
-        s = _search(row, slot)
-        c = row[s]
-        x = (row[s + 1] - c) * (x >> p) + slot - c
+        s = _search(row, np.int64(slot))
+        c = np.uint64(row[s])
+        x = (np.uint64(row[s + 1]) - c) * (x >> pu) + slot - c
         x, pos, st = _refill(x, words, pos)
         if st != OK:
             return out, st
@@ -204,14 +214,13 @@ def decode_family(words, kind, loc, scale, low, high, p):
     x, st = _start(words)
     if st != OK:
         return out, st
-    M = np.int64(1) << p
-    mask = M - 1
-    A = high - low + 1
+    mask = (np.uint64(1) << np.uint64(p)) - np.uint64(1)
+    pu = np.uint64(p)
     pos = 2
     for i in range(n):
         slot = x & mask
-        lo, c_lo, c_hi = family_find_bracket(kind, loc[i], scale[i], low, high, p, slot)
-        x = (c_hi - c_lo) * (x >> p) + slot - c_lo
+        lo, c_lo, c_hi = family_find_bracket(kind, loc[i], scale[i], low, high, p, np.int64(slot))
+        x = np.uint64(c_hi - c_lo) * (x >> pu) + slot - np.uint64(c_lo)
         x, pos, st = _refill(x, words, pos)
         if st != OK:
             return out, st
