@@ -107,7 +107,11 @@ def _constriction(rows, pmf, s, info_t, loc, scale, v, info_g, n):
     except ImportError:
         rows.append("| constriction | not installed (`pip install .[peers]`) | | | | |")
         return
-    ver = getattr(constriction, "__version__", "?")
+    try:
+        from importlib.metadata import version
+        ver = version("constriction")
+    except Exception:  # pragma: no cover - metadata missing
+        ver = "?"
     stack, queue, model = constriction.stream.stack, constriction.stream.queue, constriction.stream.model
     s32, v32 = s.astype(np.int32), v.astype(np.int32)
     p32 = pmf.astype(np.float64)
