@@ -422,7 +422,7 @@ def codec_experiment(lam: np.ndarray, T: int, n: int, seed0: int = 5000) -> dict
 
 
 def _codec_size(size: str) -> tuple[int, int]:
-    return (40, 16) if size == "quick" else (400, 16)
+    return (60, 16) if size == "quick" else (400, 16)
 
 
 _CODEC_CACHE: dict = {}
