@@ -23,10 +23,12 @@ import math
 import numpy as np
 
 from . import _family_kernels as FK
+from . import _model_kernels as MK
 from .cdf import check_precision
 
 __all__ = [
     "quantize_pmf",
+    "quantize_pmf_py",
     "quantize_pmf_baseline",
     "kl_bits",
     "information_bits",
@@ -70,11 +72,6 @@ def _check_pmf(pmf, precision) -> tuple[np.ndarray, int, bool]:
     return p / p.sum(axis=1, keepdims=True), precision, np.ndim(pmf) == 1
 
 
-def _gain(p: np.ndarray, f: np.ndarray) -> np.ndarray:
-    """Decrease of the cross-entropy −Σ p log2 f/M when f → f + 1: p·log2(1 + 1/f) (bits)."""
-    return p * np.log2(1.0 + 1.0 / f)
-
-
 def quantize_pmf(pmf, precision: int) -> np.ndarray:
     """Integer CDF of total 2**precision with every frequency ≥ 1 minimising the cross-entropy.
 
@@ -85,29 +82,42 @@ def quantize_pmf(pmf, precision: int) -> np.ndarray:
     The cross-entropy Σ −p log2(f/M) is separable and convex in f, so this exchange optimum is
     the global minimum of KL(p ‖ f/M) over integer frequencies f ≥ 1 with Σ f = M (up to
     float ties). Returns int64 ``(A+1,)`` for a pmf ``(A,)`` and ``(n, A+1)`` for ``(n, A)``.
+    Runs the Numba kernel ``_model_kernels.quantize_rows``; readable twin: :func:`quantize_pmf_py`.
     """
     p, precision, single = _check_pmf(pmf, precision)
-    M = 1 << precision
-    n, A = p.shape
-    f = 1 + np.floor(p * (M - A)).astype(np.int64)
-    deficit = M - f.sum(axis=1)  # in [0, A]
-    order = np.argsort(-_gain(p, f), axis=1, kind="stable")
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(A)[None, :], axis=1)
-    f += rank < deficit[:, None]
-    rows = np.arange(n)
-    for _ in range(4 * A + 64):  # every move strictly lowers the cross-entropy; the cap is a guard
-        g = _gain(p, f)
-        cost = np.where(f >= 2, _gain(p, np.maximum(f - 1, 1)), np.inf)
-        j = np.argmax(g, axis=1)
-        i = np.argmin(cost, axis=1)
-        move = (g[rows, j] > cost[rows, i]) & (i != j)
-        if not move.any():
-            break
-        f[rows[move], i[move]] -= 1
-        f[rows[move], j[move]] += 1
-    cdf = np.zeros((n, A + 1), dtype=np.int64)
+    f = MK.quantize_rows(np.ascontiguousarray(p), precision)
+    cdf = np.zeros((f.shape[0], f.shape[1] + 1), dtype=np.int64)
     np.cumsum(f, axis=1, out=cdf[:, 1:])
+    return cdf[0] if single else cdf
+
+
+def quantize_pmf_py(pmf, precision: int) -> np.ndarray:
+    """Readable twin of :func:`quantize_pmf` (one row at a time, Python floats and ``math.log2``)."""
+    p, precision, single = _check_pmf(pmf, precision)
+    M = 1 << precision
+    out = []
+    for row in p.tolist():
+        A = len(row)
+
+        def gain(k, fk):  # decrease of −Σ p log2(f/M) when f_k → f_k + 1
+            return row[k] * math.log2(1.0 + 1.0 / fk)
+
+        f = [1 + math.floor(pk * float(M - A)) for pk in row]
+        deficit = M - sum(f)
+        for k in sorted(range(A), key=lambda k: -gain(k, f[k]))[:deficit]:  # stable sort
+            f[k] += 1
+        for _ in range(4 * A + 64):
+            j = max(range(A), key=lambda k: gain(k, f[k]))  # first maximum
+            movable = [k for k in range(A) if f[k] >= 2]
+            if not movable:
+                break
+            i = min(movable, key=lambda k: gain(k, f[k] - 1))  # first minimum
+            if i == j or not gain(j, f[j]) > gain(i, f[i] - 1):
+                break
+            f[i] -= 1
+            f[j] += 1
+        out.append([0] + list(np.cumsum(f)))
+    cdf = np.array(out, dtype=np.int64)
     return cdf[0] if single else cdf
 
 

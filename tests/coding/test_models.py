@@ -215,3 +215,14 @@ def test_family_find_bracket_returns_the_counts(args, target):
     k, c_lo, c_hi = FK.family_find_bracket(kind, loc, scale, low, high, precision, target)
     assert c_lo == FK.family_cdf_at(kind, loc, scale, low, high, precision, k) <= target
     assert target < c_hi == FK.family_cdf_at(kind, loc, scale, low, high, precision, k + 1)
+
+
+@given(st.lists(pmfs(max_a=40), min_size=1, max_size=4).filter(lambda ps: len({p.size for p in ps}) == 1),
+       st.integers(6, 24))
+def test_quantize_pmf_kernel_equals_twin(ps, precision):
+    from refimpl.coding.models import quantize_pmf_py
+    p = np.stack(ps)
+    if p.shape[1] > 1 << precision:
+        return
+    np.testing.assert_array_equal(quantize_pmf(p, precision), quantize_pmf_py(p, precision))
+    np.testing.assert_array_equal(quantize_pmf(p[0], precision), quantize_pmf_py(p[0], precision))
