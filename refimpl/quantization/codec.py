@@ -46,6 +46,8 @@ _MAX_W = (1 << 24) - 1
 #: Largest table (elements × alphabet) built at once: 2^26 float64 = 512 MiB would be too much,
 #: so tables are limited to 2^24 entries (128 MiB).
 _MAX_TABLE = 1 << 24
+#: Table entries built per chunk (bounds the float temporaries to a few MiB).
+_CHUNK = 1 << 20
 
 
 class UQPrior(NamedTuple):
@@ -107,12 +109,18 @@ def _shared_prior(loc: np.ndarray, scale: np.ndarray) -> bool:
 def _tables(u, fam, loc, scale, centre, W, step, precision, alpha, levels=None, level_idx=None):
     n = u.size
     size = 2 * W + 1
+    _check_size(n, size, precision)  # before any work: bounds what a hostile header can cost
     if levels is not None and _shared_prior(loc, scale) and levels < n:
         # fixed tables: one per dither level, gathered per element (identical rows, fewer to build)
         return uq_level_tables(levels, fam, loc[0], scale[0], W, precision, step, alpha)[level_idx]
-    _check_size(n, size, precision)
-    pmf = uq_pmf_table(u, fam, loc, scale, centre - W, size, step, alpha)
-    return quantize_pmf(pmf, precision)
+    # build in chunks of about 2^20 entries: bounded temporaries (the result is n × (2W + 2) ints)
+    cdf = np.empty((n, size + 1), dtype=np.int64)
+    rows = max(1, _CHUNK // size)
+    for a in range(0, n, rows):
+        b = min(n, a + rows)
+        pmf = uq_pmf_table(u[a:b], fam, loc[a:b], scale[a:b], centre[a:b] - W, size, step, alpha)
+        cdf[a:b] = quantize_pmf(pmf, precision)
+    return cdf
 
 
 def _dither(n: int, seed, step: float, levels, index0):

@@ -191,3 +191,21 @@ def test_encode_bad_arguments(kw):
 def test_outlier_too_far_for_precision():
     with pytest.raises(ValueError, match="too far"):
         uq_encode(np.array([0.0, 1000.0]), {"family": "gaussian", "loc": 0.0, "scale": 1.0}, seed=1, precision=8)
+
+
+def test_chunked_table_build_gives_the_same_stream(monkeypatch):
+    import refimpl.quantization.codec as codec
+    y = _y(1000)
+    prior = {"family": "laplace", "loc": np.linspace(-1, 1, 1000), "scale": 0.8}
+    want = uq_encode(y, prior, seed=6)
+    monkeypatch.setattr(codec, "_CHUNK", 7)  # a few rows per chunk
+    assert uq_encode(y, prior, seed=6) == want
+    np.testing.assert_array_equal(uq_decode(want, prior, 6, 1000), universal_quantize(y, seed=6).y_hat)
+
+
+def test_hostile_support_width_is_rejected_before_any_table():
+    # W whose table would exceed 2^24 entries (or 2^precision symbols): DecodeError, no work
+    from refimpl.quantization.codec import _leb128
+    for n, W in ((10, 40000), (100_000, 100)):
+        with pytest.raises(DecodeError, match="impossible support width"):
+            uq_decode(bytes([1]) + _leb128(W) + bytes(16), GAUSS, 1, n)
