@@ -54,6 +54,7 @@ __all__ = [
 ]
 
 LN2 = math.log(2.0)
+POLISH_FROM = 1e-4  # bits: BA runs to this bracket before the Newton polish takes over
 
 
 class BAResult(NamedTuple):
@@ -187,7 +188,7 @@ def blahut_arimoto(p_x, d, beta, *, tol: float = 1e-12, max_iter: int = 1_000_00
         if gap_nats <= tol * LN2:
             return _point(p, d, A, np.asarray(q), beta, float(gap_nats), int(it))
         q0 = 0.5 * q0 + 0.5 / m
-    q, gap_nats, it = run(p, A, q0, max(tol, 1e-4) * LN2, min(int(max_iter), 100_000))
+    q, gap_nats, it = run(p, A, q0, max(tol, POLISH_FROM) * LN2, min(int(max_iter), 100_000))
     if gap_nats > tol * LN2:
         q2, gap2, rounds = newton_polish(p, A, np.asarray(q), tol * LN2)
         it += rounds
