@@ -501,3 +501,55 @@ def codec_distortion(size: str):
         close("codec_ancestral_over_flow", PAPER, f"measured D_A/D_F at σ_t = 0.01 vs 1 + ρ = {want:.5f}",
               q, want, 5 * q_se, "5 delta-method standard errors of a ratio of means"),
     ]
+
+
+# --- figure --------------------------------------------------------------------------------------
+
+from ..claims import register_figure  # noqa: E402
+
+
+@register_figure("diffc")
+def rd_curves_figure(size: str, outdir):
+    """Distortion–rate curves (Shannon, realism optimum, DiffC-F, DiffC-A, denoiser) for an isotropic
+    and a power-law spectrum (d = 16), with the codec's measured points (real bits, every level of
+    the progressive streams)."""
+    from pathlib import Path
+
+    import matplotlib.pyplot as plt
+
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    n_iso = 20 if size == "quick" else 200
+    specs = [("isotropic λ = 1, d = 16", np.ones(16), None), ("power law λ_i ∝ 1/i, d = 16", power_law(16), "claims")]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.3), sharey=True)
+    for ax, (title, lam, run) in zip(axes, specs):
+        d = lam.size
+        sig = np.geomspace(0.999, 2e-3, 120)
+        pts = [G.curves_at_sigma(lam, s) for s in sig]
+        r = np.array([p.rate for p in pts]) / d
+        for field, label, style in (("shannon", "Shannon D*(R)", "k-"), ("realism", "perfect realism D_p(R)", "k--"),
+                                    ("flow", "DiffC-F", "C0-"), ("ancestral", "DiffC-A", "C3-"),
+                                    ("mean", "denoiser E[X|z]", "C2:")):
+            ax.plot(r, [getattr(p, field) / d for p in pts], style, label=label, lw=1.4)
+        ex = _codec_run(size)[1] if run else codec_experiment(lam, 16, n_iso, seed0=9000)
+        bits = ex["cum_bits"].mean(axis=0) / d
+        ideal = np.array([G.gaussian_rate(lam, float(s)) for s in ex["sigmas"]]) / d
+        for m, c, mk in (("flow", "C0", "o"), ("ancestral", "C3", "s"), ("mean", "C2", "^")):
+            mse = ex["err"][m].mean(axis=0) / d
+            ax.plot(bits, mse, mk, color=c, ms=4.5, mfc="none",
+                    label=f"codec {m}: MSE at its real bits" if ax is axes[0] else None)
+            ax.plot(ideal, mse, mk, color=c, ms=2.5, alpha=0.8,
+                    label=f"codec {m}: same MSE at I(X; Z_s)" if ax is axes[0] else None)
+        ax.set_yscale("log")
+        ax.set_xlabel("rate (bits per dimension)")
+        ax.set_title(title, fontsize=10)
+        ax.set_xlim(0, 8)
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("MSE per dimension")
+    axes[0].legend(fontsize=6.8, loc="lower left", ncol=2)
+    fig.suptitle("DiffC on Gaussian data: closed forms and the codec (Theis et al. 2022)", fontsize=11)
+    fig.tight_layout()
+    path = outdir / "diffc_rd_curves.png"
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return [path]
