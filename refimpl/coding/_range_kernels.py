@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._family_kernels import family_cdf_at
+from ._family_kernels import family_cdf_at, family_find_bracket
 
 ERR_OUTSIDE = 1  # code value in the unused top of the interval (t ≥ M)
 ERR_TRAILING = 2  # more bytes than the decoder's window ever reached
@@ -294,11 +294,10 @@ def decode_rows(data, cdf, precision, out):
 
 @njit(cache=True)
 def decode_family(data, kind, loc, scale, low_v, high_v, precision, out):
-    """Decode symbol indices k (value − low) under a quantized family (binary search of the
-    integer CDF ``family_cdf_at``)."""
+    """Decode symbol indices k (value − low) under a quantized family: ``family_find_bracket``
+    (a search of the integer CDF started at the inverse-CDF guess; same k as a binary search)."""
     p = np.uint64(precision)
     M = np.uint64(1) << p
-    A = high_v - low_v + 1
     if loc.size != out.size or scale.size != out.size:
         return ERR_INTERNAL
     code = _init_code(data)
@@ -309,16 +308,7 @@ def decode_family(data, kind, loc, scale, low_v, high_v, precision, out):
         if tu >= M:
             return ERR_OUTSIDE
         t = np.int64(tu)
-        # binary search for k with c(k) ≤ t < c(k+1), keeping both bracket counts (the same k
-        # as _family_kernels.family_find, two CDF evaluations fewer)
-        k, kh, c0, c1 = np.int64(0), np.int64(A), np.int64(0), np.int64(M)
-        while kh - k > 1:
-            mid = (k + kh) >> 1
-            c = family_cdf_at(kind, loc[i], scale[i], low_v, high_v, precision, mid)
-            if c <= t:
-                k, c0 = mid, c
-            else:
-                kh, c1 = mid, c
+        k, c0, c1 = family_find_bracket(kind, loc[i], scale[i], low_v, high_v, precision, t)
         if not (c0 <= t < c1):
             return ERR_INTERNAL
         code = code - r * np.uint64(c0)
