@@ -9,7 +9,7 @@ import math
 import numpy as np
 from numba import njit, uint64
 
-from .._philox import philox_block, word_to_normal, word_to_uniform
+from .._philox import philox_block, word_to_normal, word_to_open_uniform, word_to_uniform
 
 PFR, ORC, MRC, RS, GRS = 0, 1, 2, 3, 4
 S_CAND = uint64(0)
@@ -122,15 +122,49 @@ def select_categorical_kernel(state_lw, cdf, sched_L, sched_R, lmax, k0s, k1s, N
     return idx, st
 
 
+NBINS = 1024
+
+
+def ndtri_table() -> np.ndarray:
+    """Φ⁻¹ at the bin edges b/NBINS, b = 0..NBINS (±inf at the ends): a candidate coordinate whose
+    open uniform lies in bin b has x ∈ [table[b], table[b+1]] (Φ⁻¹ is monotone)."""
+    from scipy.special import ndtri
+
+    return ndtri(np.arange(NBINS + 1, dtype=np.float64) / NBINS)
+
+
+@njit(cache=True, inline="always")
+def _coord_max(lo, hi, a, s, log_s):
+    """Upper bound of f(x) = −log s − (x − a)²/(2s²) + x²/2 over x ∈ [lo, hi] (inf if unbounded)."""
+    if s < 1.0:
+        xs = a / (1.0 - s * s)
+        x = min(max(xs, lo), hi)
+        r = (x - a) / s
+        return -log_s - 0.5 * r * r + 0.5 * x * x
+    if lo == -np.inf or hi == np.inf:
+        return np.inf
+    r1 = (lo - a) / s
+    r2 = (hi - a) / s
+    return max(-log_s - 0.5 * r1 * r1 + 0.5 * lo * lo, -log_s - 0.5 * r2 * r2 + 0.5 * hi * hi)
+
+
 @njit(cache=False)  # scipy's ndtri is a ctypes pointer: Numba cannot cache this kernel
-def select_gaussian_kernel(a, s, lmax, k0, k1, N, method, truncated):
-    """Index selected among N on-the-fly whitened Gaussian candidates (pfr/orc/mrc/rs)."""
+def select_gaussian_kernel(a, s, lmax, k0, k1, N, method, truncated, table):
+    """Index selected among N on-the-fly whitened Gaussian candidates (pfr/orc/mrc/rs).
+
+    Exact shortcut: before computing the d inverse-CDF normals of candidate n, an upper bound on
+    ℓ(x_n) from the bins of its uniforms (``table``) is checked; if even that bound cannot beat
+    the current best score (or pass the RS test), the candidate is skipped. The bound is
+    loosened by 1e-7 relative so round-off can never skip a candidate that would win: the
+    selected index equals the full evaluation's (tested against the twin)."""
     d = a.shape[0]
     x = np.empty(d)
+    ubin = np.empty(d, dtype=np.int64)
     log_s = np.log(s)
     best = np.inf
     k = -1
     t = 0.0
+    nb = table.shape[0] - 1
     for n in range(N):
         if method <= MRC:
             e = _exp(n, k0, k1)
@@ -140,17 +174,37 @@ def select_gaussian_kernel(a, s, lmax, k0, k1, N, method, truncated):
                 t += e / (N - n)
             else:
                 t = e
-            _normals(n, x, k0, k1)
-            sc = math.log(t) - _gauss_log_w(x, a, s, log_s)
+        else:
+            u = _unif(n, k0, k1)
+        if k >= 0 or method > MRC:
+            # bound ℓ from the bins of the candidate's uniforms (one Philox block per 4 coordinates)
+            ub = 0.0
+            for b in range((d + 3) // 4):
+                w0, w1, w2, w3 = philox_block(uint64(n), uint64(b), S_CAND, ZERO, k0, k1)
+                j = 4 * b
+                for jj in range(4):
+                    if j + jj >= d:
+                        break
+                    wv = w0 if jj == 0 else (w1 if jj == 1 else (w2 if jj == 2 else w3))
+                    i = int(word_to_open_uniform(wv) * nb)
+                    ubin[j + jj] = i
+                    ub += _coord_max(table[i], table[i + 1], a[j + jj], s[j + jj], log_s[j + jj])
+            if ub != np.inf:
+                ub += 1e-7 * (1.0 + abs(ub))
+                if method <= MRC:
+                    if math.log(t) - ub >= best:
+                        continue
+                elif u >= math.exp(min(ub, lmax) - lmax):
+                    continue
+        _normals(n, x, k0, k1)
+        lw = _gauss_log_w(x, a, s, log_s)
+        if method <= MRC:
+            sc = math.log(t) - lw
             if sc < best or k < 0:
                 best = sc
                 k = n
-        else:
-            u = _unif(n, k0, k1)
-            _normals(n, x, k0, k1)
-            lw = min(_gauss_log_w(x, a, s, log_s), lmax)
-            if u < math.exp(lw - lmax):
-                return n
+        elif u < math.exp(min(lw, lmax) - lmax):
+            return n
     if k < 0 and truncated:
         k = N - 1
     return k

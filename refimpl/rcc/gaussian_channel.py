@@ -33,7 +33,7 @@ from ._common import (DEFAULT_MAX_ITER, DIFFC_CONST, PFR_CONST, STREAM_CHUNK_KEY
                       gaussian_log_w_max, whiten)
 from .index_codes import _Bits, _gamma_put, _gamma_get, _get_rank, _put_rank, _Reader, zipf_table
 from .index_codes import ZIPF_PRECISION, ZIPF_TABLE_SIZE, truncated_zipf_ideal_bits, zipf_ideal_bits
-from .select import _keys, rcc_gaussian_candidates
+from .select import _keys, _table, rcc_gaussian_candidates
 
 __all__ = ["GaussianChannelEncoded", "gaussian_channel_chunk_sizes", "gaussian_channel_partition",
            "gaussian_channel_chunk_seed", "gaussian_channel_encode", "gaussian_channel_decode"]
@@ -150,7 +150,7 @@ def gaussian_channel_encode(mu_q, sigma_q, mu_p, sigma_p, seed: int, d_kl_bits: 
             ideal += float(zipf_ideal_bits(int(k) + 1, lams[i]))
         else:
             n = 1 << int(sizes[i])
-            k = select_gaussian_kernel(a[dims], s[dims], 0.0, k0[0], k1[0], n, 0, False)
+            k = select_gaussian_kernel(a[dims], s[dims], 0.0, k0[0], k1[0], n, 0, False, _table())
             table = zipf_table(float(lams[i]), n, False)
             _put_rank(out, int(k) + 1, table, ZIPF_PRECISION, False, float(lams[i]))
             ideal += float(truncated_zipf_ideal_bits(int(k) + 1, lams[i], n))

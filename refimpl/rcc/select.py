@@ -282,10 +282,20 @@ def select_gaussian_fast(mu_q, sigma_q, mu_p, sigma_p, N: int, seed: int, method
         if not np.isfinite(lmax):
             raise ValueError("method 'rs' needs a bounded density ratio: sigma_q < sigma_p in every dimension")
     k0, k1 = _keys(seed)
-    k = int(select_gaussian_kernel(a, s, lmax, k0[0], k1[0], N, _CODES[method], bool(truncated)))
+    k = int(select_gaussian_kernel(a, s, lmax, k0[0], k1[0], N, _CODES[method], bool(truncated), _table()))
     if k < 0:
         return RccSelection(k, None)
     return RccSelection(k, mu_p + sigma_p * rcc_gaussian_candidates(seed, np.array([k], dtype=np.uint64), a.size)[0])
+
+
+_TABLE: list = []
+
+
+def _table() -> np.ndarray:
+    if not _TABLE:
+        from ._kernels import ndtri_table
+        _TABLE.append(ndtri_table())
+    return _TABLE[0]
 
 
 __all__ += ["select_categorical_fast", "select_gaussian_fast"]
