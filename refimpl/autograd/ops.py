@@ -32,7 +32,7 @@ __all__ = [
     "unbroadcast", "add", "sub", "mul", "div", "neg", "matmul", "square", "sqrt",
     "sum", "mean", "reshape", "transpose", "concatenate", "getitem", "take", "pad",
     "exp", "log", "log1p", "softplus", "sigmoid", "tanh", "relu", "leaky_relu", "gelu", "clip",
-    "logsumexp", "log_softmax", "softmax", "digamma", "stop_gradient",
+    "logsumexp", "log_softmax", "softmax", "digamma", "gammaln", "abs", "power", "where", "stop_gradient",
 ]
 
 
@@ -453,6 +453,53 @@ digamma = primitive("digamma", _digamma_fwd,
                     lambda x, g: (g * special.polygamma(1, x).astype(x.dtype, copy=False),), 1e-6, 1e-8)
 
 
+def _gammaln_fwd(x):
+    """ln Γ(x) (x > 0); derivative ψ(x). Logistic LDA's Dirichlet terms need it."""
+    x = np.asarray(x)
+    return special.gammaln(x).astype(x.dtype, copy=False), x
+
+
+gammaln = primitive("gammaln", _gammaln_fwd,
+                    lambda x, g: (g * special.digamma(x).astype(x.dtype, copy=False),), 1e-6, 1e-8)
+
+
+def _abs_fwd(x):
+    """|x|; derivative sign(x) (0 at 0)."""
+    return np.abs(x), np.sign(x)
+
+
+abs = primitive("abs", _abs_fwd, lambda sgn, g: (g * sgn,), 1e-7, 1e-9)  # noqa: A001; tests avoid 0
+
+
+def _power_fwd(x, p):
+    """x^p for a static real exponent p (x > 0 unless p is a non-negative integer)."""
+    p = _scalar(p)
+    if isinstance(p, Tracer) or np.ndim(p) != 0:
+        raise ValueError(f"power: the exponent must be a static scalar, got shape {np.shape(p)}")
+    return x ** p, (x, p)
+
+
+power = primitive("power", _power_fwd, lambda r, g: (g * r[1] * r[0] ** (r[1] - 1),), 1e-6, 1e-8)
+
+
+def _where_fwd(cond, x, y):
+    """cond ? x : y elementwise (broadcasting); ``cond`` is a boolean array, not differentiated."""
+    cond = np.asarray(cond)
+    if cond.dtype != bool:
+        raise ValueError(f"where: cond must be boolean, got dtype {cond.dtype} (shape {cond.shape})")
+    _binary_check("where", _scalar(x), _scalar(y))
+    return np.where(cond, x, y), (cond, np.shape(x), np.shape(y))
+
+
+def _where_bwd(r, g):
+    cond, xs, ys = r
+    zero = np.zeros((), dtype=g.dtype)
+    return None, unbroadcast(np.where(cond, g, zero), xs), unbroadcast(np.where(cond, zero, g), ys)
+
+
+where = primitive("where", _where_fwd, _where_bwd, 1e-7, 1e-9)
+
+
 # --- softmax family ----------------------------------------------------------------------------
 
 def _lse(x, axis):
@@ -509,7 +556,8 @@ def stop_gradient(x):
 # --- operators on tracers ----------------------------------------------------------------------
 
 def _install_operators() -> None:
-    """x + y, x * y, x @ W, x[i], -x, x.T … on tracers call the primitives above."""
+    """x + y, x * y, x @ W, x ** p, x[i], -x, x.T … on tracers call the primitives above;
+    x > y etc. return plain boolean arrays (for ``where`` and masks)."""
     T = Tracer
     T.__add__ = lambda a, b: add(a, b)
     T.__radd__ = lambda a, b: add(b, a)
@@ -522,6 +570,11 @@ def _install_operators() -> None:
     T.__matmul__ = lambda a, b: matmul(a, b)
     T.__rmatmul__ = lambda a, b: matmul(b, a)
     T.__neg__ = lambda a: neg(a)
+    T.__pow__ = lambda a, p: power(a, p)
+    T.__gt__ = lambda a, b: value_of(a) > value_of(b)     # comparisons give plain boolean arrays
+    T.__lt__ = lambda a, b: value_of(a) < value_of(b)
+    T.__ge__ = lambda a, b: value_of(a) >= value_of(b)
+    T.__le__ = lambda a, b: value_of(a) <= value_of(b)
     T.__getitem__ = lambda a, i: getitem(a, i)
     T.T = property(lambda a: transpose(a))
     T.reshape = lambda a, *shape: reshape(a, shape[0] if len(shape) == 1 else shape)

@@ -19,7 +19,8 @@ UNARY = [ops.exp, ops.log, ops.log1p, ops.sigmoid, ops.softplus, ops.tanh, ops.r
          lambda v: ops.reshape(v, (-1,)), lambda v: ops.transpose(v), lambda v: v[1:, ::2],
          lambda v: ops.take(v, np.array([0, 0]), axis=1), lambda v: ops.pad(v, ((1, 0), (0, 2)), mode="edge"),
          lambda v: ops.concatenate([v, v], axis=1), lambda v: v @ v.T,
-         lambda v: quant.soft_round(v, 4.0), quant.round_ste,
+         lambda v: quant.soft_round(v, 4.0), quant.round_ste, ops.gammaln, ops.abs, lambda v: v ** 2,
+         lambda v: ops.power(v, np.float64(0.5)), lambda v: ops.where(v > 0.5, v, 2.0 * v),
          lambda v: quant.discretized_logp_nats(v, v * 0.5, v + 1.0),
          lambda v: quant.discretized_logp_nats(v, v * 0.5, v + 1.0, dist="logistic")]
 IMAGE = [lambda v: image.conv2d(v, _x((3, 3, 2, 2), v.dtype), _x((2,), v.dtype), pad_mode="edge"),

@@ -110,6 +110,17 @@ def case(draw, name):
         x = draw(arr(draw(shapes(1)), st.floats(-10, 10)))
         axis = draw(st.integers(-x.ndim, x.ndim - 1))
         return (lambda v: getattr(ops, name)(v, axis=axis)), (x,)
+    if name == "gammaln":
+        return ops.gammaln, (draw(arr(draw(shapes()), st.floats(0.1, 10))),)
+    if name == "abs":
+        return ops.abs, (draw(arr(draw(shapes()), away_from([0.0]))),)
+    if name == "power":
+        p = draw(st.sampled_from([2, 3, 0.5, -1.5, 1.7]))
+        return (lambda v: ops.power(v, p)), (draw(arr(draw(shapes()), st.floats(0.2, 3))),)
+    if name == "where":
+        x, y = bcast_pair(draw)
+        cond = draw(hnp.arrays(bool, np.broadcast_shapes(x.shape, y.shape)))
+        return (lambda a, b: ops.where(cond, a, b)), (x, y)
     if name == "conv2d_valid":
         kh, kw, c, c2 = (draw(st.integers(1, 3)) for _ in range(4))
         n, h, w = draw(st.integers(1, 2)), kh + draw(st.integers(0, 2)), kw + draw(st.integers(0, 2))
