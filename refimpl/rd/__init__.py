@@ -2,8 +2,8 @@
 Blahut–Arimoto, the RDPF for finite alphabets and its closed forms, stochastic vs deterministic
 encoders on the circle."""
 
-from .blahut_arimoto import BAResult, blahut_arimoto, rate_distortion
-from .rdpf import RDPFResult, rdpf
+from .blahut_arimoto import BAResult, RDPoint, blahut_arimoto, blahut_arimoto_point, rate_distortion, rate_distortion_rate
+from .rdpf import RDPFResult, rdpf, rdpf_rate
 from .rdpf_closed import bernoulli_rdpf, gaussian_perfect_realism_distortion, gaussian_rdpf
 from .circle import (CircleCode, circle_decode, circle_det_decode_given, circle_det_encode, circle_deterministic_distortion,
                      circle_encode, circle_sto_decode_given, circle_sto_encode_given, circle_stochastic_distortion)
@@ -19,6 +19,10 @@ __all__ = [
     "BAResult",
     "blahut_arimoto",
     "rate_distortion",
+    "RDPoint",
+    "blahut_arimoto_point",
+    "rate_distortion_rate",
+    "rdpf_rate",
     "RDPFResult",
     "rdpf",
     "bernoulli_rdpf",

@@ -372,3 +372,22 @@ def newton_polish(p, A, q, tol_nats, max_rounds: int = 2000):
         q = new
     c, gap = _certificate(p, A, q)
     return q, gap, max_rounds
+
+
+class RDPoint(NamedTuple):
+    """A point (rate in bits, distortion) of the R(D) curve."""
+
+    rate: float
+    distortion: float
+
+
+def blahut_arimoto_point(p_x, d, beta) -> RDPoint:
+    """The (rate, distortion) point of slope −β (nats) from :func:`blahut_arimoto` at 1e-12
+    bits: the implementation-independent part of its result (conformance surface)."""
+    r = blahut_arimoto(p_x, d, beta)
+    return RDPoint(r.rate, r.distortion)
+
+
+def rate_distortion_rate(p_x, d, D) -> float:
+    """R(D) in bits (:func:`rate_distortion`), the rate alone (conformance surface)."""
+    return rate_distortion(p_x, d, D).rate

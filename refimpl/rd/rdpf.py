@@ -236,3 +236,8 @@ def _result(p, d, W, rate, beta) -> RDPFResult:
     q = p @ W
     return RDPFResult(float(rate), W, q, float(np.sum(p[:, None] * W * d)), _tv(p, q), float(beta),
                       mutual_information(p, W))
+
+
+def rdpf_rate(p_x, d, D, P, divergence: str = "tv") -> float:
+    """R(D, P) in bits (:func:`rdpf`), the rate alone (conformance surface)."""
+    return rdpf(p_x, d, D, P, divergence).rate
