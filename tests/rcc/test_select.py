@@ -149,3 +149,12 @@ def test_invalid_inputs():
         select_categorical([0.5, 0.5], [1.0, 0.0], 4, 1)
     with pytest.raises(ValueError, match="bounded"):
         select_gaussian(1.0, 1.0, 0.0, 1.0, 4, 1, "rs")
+
+
+@pytest.mark.parametrize("sq", [1.0, 1.3])
+@pytest.mark.parametrize("method", ["pfr", "orc", "mrc"])
+def test_gaussian_kernel_shortcut_equals_twin_any_variance(method, sq):
+    # the kernel's bin-bound shortcut must not change the index for s = 1 (linear ℓ) or s > 1 (convex ℓ)
+    for s in range(12):
+        args = ([0.8, -0.4, 0.2, 1.5, 0.0, 0.3], sq, 0.0, 1.0, 500, s, method)
+        assert select_gaussian(*args).index == select_gaussian_fast(*args).index
