@@ -23,7 +23,6 @@ import numpy as np
 
 from .. import random as R
 from ..claims import at_most, close, holds_exactly, register
-from .models import family_cdf
 from .range_coder import (range_code_length_bound, range_decode, range_decode_family, range_encode,
                           range_encode_family)
 
