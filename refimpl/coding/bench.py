@@ -18,7 +18,6 @@ each run timing the whole public call (argument checks and model set-up included
 
 from __future__ import annotations
 
-import math
 import time
 
 import numpy as np
@@ -170,7 +169,6 @@ def run(quick: bool = False) -> int:
             "|---|---|---|---|---|---|"]
     rows.append(f"| **(a) fixed 256-symbol table**, n = {n}, H = {info_t / n:.5f} bit/sym | | | | | |")
     _ours_table(rows, pmf, s, info_t, n)
-    _constriction_rows_t = []
     rows_g = [f"| **(b) per-symbol quantized Gaussians** on [−256, 255], info = {info_g / n:.5f} bit/sym | | | | | |"]
     _ours_gauss(rows_g, loc, scale, v, info_g, n)
     peer = []

@@ -33,7 +33,7 @@ from .. import random as R
 from ..errors import DecodeError
 from .cdf import check_cdf, check_symbols
 from .models import quantize_pmf
-from .rans import RANS_L, _words_py, rans_flush, rans_pop, rans_push
+from .rans import _words_py, rans_flush, rans_pop, rans_push
 
 __all__ = [
     "BitsBackModel",

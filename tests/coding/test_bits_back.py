@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from refimpl.coding import (bits_back_decode, bits_back_decode_given, bits_back_encode,
+from refimpl.coding import (bits_back_decode, bits_back_encode,
                             bits_back_encode_given, bits_back_model, bits_back_neg_elbo_bits)
 from refimpl.coding.bits_back import bits_back_var_bits
 from refimpl.coding.bits_back import bits_back_initial_message
