@@ -4,6 +4,7 @@ encoders on the circle."""
 
 from .blahut_arimoto import BAResult, RDPoint, blahut_arimoto, blahut_arimoto_point, rate_distortion, rate_distortion_rate
 from .rdpf import RDPFResult, rdpf, rdpf_rate
+from .rdpf_code import RDPFCode, rdpf_block_decode, rdpf_block_encode, rdpf_block_mu_hat
 from .rdpf_closed import bernoulli_rdpf, gaussian_perfect_realism_distortion, gaussian_rdpf
 from .circle import (CircleCode, circle_decode, circle_det_decode_given, circle_det_encode, circle_deterministic_distortion,
                      circle_encode, circle_sto_decode_given, circle_sto_encode_given, circle_stochastic_distortion)
@@ -23,6 +24,10 @@ __all__ = [
     "blahut_arimoto_point",
     "rate_distortion_rate",
     "rdpf_rate",
+    "RDPFCode",
+    "rdpf_block_encode",
+    "rdpf_block_decode",
+    "rdpf_block_mu_hat",
     "RDPFResult",
     "rdpf",
     "bernoulli_rdpf",
