@@ -64,10 +64,10 @@ def run(quick: bool = True) -> int:
         L_star = _ours(p, d, 1e-13)
         blahut_arimoto(p, d, 1.0, tol=1e-6)          # warm the Numba cache outside the timings
         reps = 3 if quick else 7
-        for tol in (1e-3, 1e-6, 1e-10):
+        for tol in (1e-2, 1e-3, 1e-6, 1e-10):
             t, L = _median_time(lambda: _ours(p, d, tol), reps)
             rows.append((n, f"refimpl tol={tol:g}", t, L - L_star, None))
-        t_loose, t_ref = rows[-3][2], rows[-2][2]      # refimpl at 1e-3 and 1e-6 bits
+        t_loose, t_ref = rows[-3][2], rows[-2][2]      # refimpl at 1e-3 and 1e-6 bits (certified)
         if have_dit:
             for restarts in (1, 100):
                 t, L = _median_time(lambda: _dit(p, d, restarts), 1 if (quick and n == 256 and restarts == 100) else reps)
