@@ -16,6 +16,7 @@ BENCH_MODULES = {
     "quantization": "refimpl.quantization.bench",
     "rcc": "refimpl.rcc.bench",
     "rd": "refimpl.rd.bench",
+    "diffc": "refimpl.diffc.bench",
     "autograd": "refimpl.autograd.bench",
     "c3": "refimpl.c3.bench",
     "lda": "refimpl.lda.bench",
