@@ -11,7 +11,7 @@ from refimpl.conformance import self_adapter
 from refimpl.rcc import (gaussian_channel_decode, pfr_decode_categorical, select_given, zipf_lambda, zipf_mu_hat)
 from refimpl.vectors import decode_value
 
-from test_select import brute  # tests/rcc is on sys.path (pytest rootdir-relative import)
+from .test_select import brute
 
 PATH = Path(__file__).resolve().parents[2] / "specs" / "vectors" / "rcc.v1.json"
 
