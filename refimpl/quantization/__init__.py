@@ -14,7 +14,7 @@ from .channel import (
     uq_pmf_table,
     uq_support_centre,
 )
-from .codec import UQ_FORMAT_VERSION, UQPrior, uq_decode, uq_encode, uq_header, uq_level_tables
+from .codec import UQ_FORMAT_VERSION, UQHeader, UQPrior, uq_decode, uq_encode, uq_header, uq_level_tables
 from .noise import (
     KumaraswamyMoments,
     expected_gradient,

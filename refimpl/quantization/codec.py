@@ -22,9 +22,14 @@ a count ≥ 1 (``quantize_pmf``). W is the smallest half-width that contains eve
 symbol; it is written in the header, so the decoder builds the same tables. Mass outside the
 support is dropped (renormalised), which is a valid model because both sides agree on it.
 
-Byte format (version 1): one byte 0x01, then W as unsigned LEB128 (at most 4 bytes, W < 2^24),
-then the rANS stream of the n symbol indices. Everything else (prior, seed, n, step, levels,
-precision, α) is side information shared by encoder and decoder.
+Byte format, method "tables": one byte 0x01, then W as unsigned LEB128 (at most 4 bytes,
+W < 2^24), then the rANS stream of the n symbol indices. Method "family": one byte 0x02, then
+low = min K as zigzag LEB128 (at most 7 bytes, |low| ≤ 2^40), then high − low as unsigned LEB128
+(at most 4 bytes), then the stream of ``rans_encode_family`` coding K_i ∈ [low, high] under
+coding's quantized family with location (μ_i − u_i)/Δ and scale b_i/Δ (P(K = k | u) is the
+discretised prior shifted by −u: no float tables, the integer CDF is coding's closed rule).
+Everything else (prior, seed, n, step, levels, precision, α) is side information shared by
+encoder and decoder; the method is read from the first byte.
 """
 
 from __future__ import annotations
@@ -33,15 +38,18 @@ from typing import Mapping, NamedTuple
 
 import numpy as np
 
-from ..coding import quantize_pmf, rans_decode, rans_encode
+from ..coding import quantize_pmf, rans_decode, rans_decode_family, rans_encode, rans_encode_family
 from ..errors import DecodeError
 from .channel import check_prior, uq_pmf_table, uq_support_centre
 from .soft_round import soft_round
 from .universal import _check_step, _real, universal_quantize_given, uq_dither, uq_dither_levels, uq_level_offsets
 
-__all__ = ["UQPrior", "uq_encode", "uq_decode", "uq_header", "uq_level_tables", "UQ_FORMAT_VERSION"]
+__all__ = ["UQPrior", "UQHeader", "uq_encode", "uq_decode", "uq_header", "uq_level_tables", "UQ_FORMAT_VERSION"]
 
+#: First byte of a stream: the coding method (both are version 1 of the format).
 UQ_FORMAT_VERSION = 1
+_METHOD_BYTE = {"tables": 0x01, "family": 0x02}
+_FAMILY_BOUND = 1 << 40
 _MAX_W = (1 << 24) - 1
 #: Largest table (elements × alphabet) built at once: 2^26 float64 = 512 MiB would be too much,
 #: so tables are limited to 2^24 entries (128 MiB).
@@ -141,35 +149,74 @@ def _leb128(w: int) -> bytes:
             return bytes(out)
 
 
-def uq_header(data) -> tuple[int, int]:
-    """Parse the header: returns (W, offset of the rANS stream). DecodeError if malformed."""
+def _zigzag(v: int) -> int:
+    return 2 * v if v >= 0 else -2 * v - 1
+
+
+def _read_leb128(data: bytes, pos: int, max_bytes: int, what: str) -> tuple[int, int]:
+    """Canonical unsigned LEB128 at ``pos`` (≤ max_bytes): (value, next position)."""
+    w, shift = 0, 0
+    for j in range(pos, min(len(data), pos + max_bytes)):
+        b = data[j]
+        w |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            if j > pos and b == 0:
+                raise DecodeError(f"non-canonical (overlong) LEB128 {what}")
+            return w, j + 1
+    raise DecodeError(f"{what} is truncated or longer than {max_bytes} bytes")
+
+
+class UQHeader(NamedTuple):
+    """A parsed header: ``method`` ("tables" or "family"), ``W`` (tables), ``low``/``high``
+    (family) and ``start``, the offset of the rANS stream."""
+
+    method: str
+    W: int | None
+    low: int | None
+    high: int | None
+    start: int
+
+
+def uq_header(data) -> UQHeader:
+    """Parse the header of a ``uq_encode`` stream. DecodeError if malformed."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise ValueError("data must be bytes")
     data = bytes(data)
     if len(data) < 2:
         raise DecodeError("stream too short for a universal-quantization header")
-    if data[0] != UQ_FORMAT_VERSION:
-        raise DecodeError(f"unknown format version {data[0]} (expected {UQ_FORMAT_VERSION})")
-    w, shift = 0, 0
-    for j in range(1, min(len(data), 5)):
-        b = data[j]
-        w |= (b & 0x7F) << shift
-        shift += 7
-        if not b & 0x80:
-            if j > 1 and b == 0:
-                raise DecodeError("non-canonical (overlong) LEB128 support width")
-            if w > _MAX_W:
-                raise DecodeError(f"support width {w} exceeds 2**24 - 1")
-            return w, j + 1
-    raise DecodeError("support width W is truncated or longer than 4 bytes")
+    if data[0] == _METHOD_BYTE["tables"]:
+        w, pos = _read_leb128(data, 1, 4, "support width W")
+        if w > _MAX_W:
+            raise DecodeError(f"support width {w} exceeds 2**24 - 1")
+        return UQHeader("tables", w, None, None, pos)
+    if data[0] == _METHOD_BYTE["family"]:
+        z, pos = _read_leb128(data, 1, 7, "zigzag low")
+        low = z // 2 if z % 2 == 0 else -(z + 1) // 2
+        span, pos = _read_leb128(data, pos, 4, "span high - low")
+        if abs(low) > _FAMILY_BOUND or abs(low + span) > _FAMILY_BOUND or span > _MAX_W:
+            raise DecodeError(f"family domain [{low}, {low + span}] out of range")
+        return UQHeader("family", None, low, low + span, pos)
+    raise DecodeError(f"unknown method byte {data[0]} (expected 1 = tables or 2 = family)")
+
+
+def _family_params(loc, scale, u, step):
+    """Location (μ − u)/Δ and scale b/Δ of the discretised family that is P(K = k | u)."""
+    return (loc - u) / step, scale / step
 
 
 def uq_encode(y, prior, seed: int, step=1.0, precision: int = 16, levels=None, alpha=None,
-              index0: int = 0) -> bytes:
+              index0: int = 0, method: str = "tables") -> bytes:
     """Encode a 1-D array y by universal quantization with shared dither from ``seed``.
 
     Returns the bytes of the format above. ``levels`` selects the discretised dither (tfc
-    convention), ``alpha`` transmits Δ s_α(y/Δ) instead of y (the prior stays the prior of Y)."""
+    convention), ``alpha`` transmits Δ s_α(y/Δ) instead of y (the prior stays the prior of Y).
+    ``method``: "tables" (optimal integer tables per element, ``quantize_pmf``) or "family"
+    (coding's quantized-family kernels, no tables; not with ``alpha``)."""
+    if method not in _METHOD_BYTE:
+        raise ValueError(f"method must be 'tables' or 'family', got {method!r}")
+    if method == "family" and alpha is not None:
+        raise ValueError("method 'family' codes the prior itself: alpha must be None (use method 'tables')")
     y = _real(y, "y")
     if y.ndim != 1:
         raise ValueError(f"y must be a 1-D array, got shape {y.shape}")
@@ -181,6 +228,13 @@ def uq_encode(y, prior, seed: int, step=1.0, precision: int = 16, levels=None, a
         y = step * np.asarray(soft_round(y / step, alpha), dtype=np.float64).reshape(n)
     u, level_idx = _dither(n, seed, step, levels, index0)
     k = universal_quantize_given(y, u, step).k
+    if method == "family":
+        low, high = (int(k.min()), int(k.max())) if n else (0, 0)
+        if max(abs(low), abs(high)) > _FAMILY_BOUND or high - low > _MAX_W or high - low + 1 > (1 << precision):
+            raise ValueError(f"symbols span [{low}, {high}]: a value lies too far from the prior for this precision")
+        fl, fs = _family_params(loc, scale, u, step)
+        head = bytes([_METHOD_BYTE["family"]]) + _leb128(_zigzag(low)) + _leb128(high - low)
+        return head + rans_encode_family(k, fam, fl, fs, low, high, precision)
     centre = uq_support_centre(u, loc, step)
     d = k - centre
     W = int(np.max(np.abs(d))) if n else 0
@@ -202,8 +256,20 @@ def uq_decode(data, prior, seed: int, n: int, step=1.0, precision: int = 16, lev
     fam, loc, scale = _prior(prior, n)
     step = _check_step(step)
     precision = _check_precision(precision)
-    W, start = uq_header(data)
+    head = uq_header(data)
     u, level_idx = _dither(n, seed, step, levels, index0)
+    if head.method == "family":
+        if alpha is not None:
+            raise ValueError("a 'family' stream has no soft rounding: alpha must be None")
+        fl, fs = _family_params(loc, scale, u, step)
+        try:
+            k = rans_decode_family(bytes(data)[head.start:], fam, fl, fs, head.low, head.high, precision)
+        except DecodeError:
+            raise
+        except ValueError as e:  # a domain no encoder with these parameters could have written
+            raise DecodeError(f"stream declares an impossible symbol domain: {e}") from None
+        return step * k.astype(np.float64) + u
+    W, start = head.W, head.start
     if n == 0:
         rans_decode(bytes(data)[start:], np.array([0, 1 << precision]), precision, 0)
         return np.zeros(0, dtype=np.float64)

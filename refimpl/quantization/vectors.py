@@ -50,6 +50,7 @@ NOTES = {
     "shape": "mismatched shapes: must be rejected",
     "range": "a parameter outside its range: must be rejected",
     "truncated": "bitstream cut short: must raise DecodeError",
+    "family": "method 'family' (first byte 0x02): K coded with coding's quantized family at location (μ − u)/Δ",
     "foreign": "bitstream with a wrong header: must raise DecodeError",
 }
 
@@ -184,6 +185,10 @@ def _codec_groups() -> list[dict]:
               "step 0.4", ["float_tables", "step"]),
         valid(uq_encode, {"y": y, "prior": prior, "seed": 9, "step": 1.0, "precision": 16, "levels": None, "alpha": 4.0, "index0": 0},
               "soft-rounded before the channel", ["float_tables", "soft_rounded"]),
+        valid(uq_encode, {"y": y, "prior": lap, "seed": 5, "step": 1.0, "precision": 16, "levels": None, "alpha": None, "index0": 0,
+                          "method": "family"}, "method 'family': coding's quantized-family model, no float tables", ["family"]),
+        invalid(uq_encode, {"y": y, "prior": prior, "seed": 5, "step": 1.0, "precision": 16, "levels": None, "alpha": 2.0, "index0": 0,
+                            "method": "family"}, "method 'family' with soft rounding", ["range"]),
         invalid(uq_encode, {"y": np.array([0.0, np.nan]), "prior": prior, "seed": 1, "step": 1.0, "precision": 16, "levels": None, "alpha": None, "index0": 0},
                 "NaN in y", ["nan"]),
         invalid(uq_encode, {"y": y, "prior": {"family": "gaussian", "loc": np.zeros(3), "scale": 1.0}, "seed": 1, "step": 1.0,
@@ -197,6 +202,10 @@ def _codec_groups() -> list[dict]:
                 "truncated stream", ["truncated"]),
         invalid(uq_decode, {"data": b"\x07" + good[1:], "prior": prior, "seed": 2024, "n": 8, "step": 1.0, "precision": 16, "levels": None, "alpha": None, "index0": 0},
                 "unknown format version", ["foreign"]),
+        valid(uq_decode, {"data": uq_encode(y, prior, 2024, method="family"), "prior": prior, "seed": 2024, "n": 8, "step": 1.0,
+                          "precision": 16, "levels": None, "alpha": None, "index0": 0}, "a 'family' stream", ["family"]),
+        invalid(uq_decode, {"data": bytes([2, 0, 0x80, 0x80, 0x80, 0x08]) + bytes(8), "prior": prior, "seed": 2024, "n": 8, "step": 1.0,
+                            "precision": 16, "levels": None, "alpha": None, "index0": 0}, "family domain span 2^24 > 2^24 − 1", ["foreign"]),
         invalid(uq_decode, {"data": b"", "prior": prior, "seed": 2024, "n": 8, "step": 1.0, "precision": 16, "levels": None, "alpha": None, "index0": 0},
                 "empty stream", ["truncated"]),
     ]
@@ -219,7 +228,8 @@ def _quantization_file() -> dict:
         ["exact rational arithmetic (fractions.Fraction) for universal_quantize_given and the dither offsets",
          "closed forms in 40-digit mpmath for the soft-rounding family and the conditional pmfs",
          "numerical integration (scipy.integrate.quad) for the Kumaraswamy moments",
-         "coding's readable rANS twin (rans_decode_py) decodes every uq_encode stream to universal_quantize_given's k"],
+         "coding's readable rANS twin (rans_decode_py) decodes every 'tables' uq_encode stream to universal_quantize_given's k",
+         "a 'family' stream equals coding's rans_encode of k − low under family_cdf at location (μ − u)/Δ"],
         NOTES, groups)
 
 

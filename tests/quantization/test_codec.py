@@ -77,7 +77,8 @@ def test_code_length_close_to_model_information():
     n = 3000
     y = _y(n)
     data = uq_encode(y, GAUSS, seed=8)
-    W, start = uq_header(data)
+    head = uq_header(data)
+    W, start = head.W, head.start
     u = uq_dither(n, 8)
     k = universal_quantize(y, seed=8).k
     centre = np.rint(-u).astype(np.int64)
@@ -129,7 +130,8 @@ def test_empty_message():
 def test_header_format():
     data = uq_encode(np.array([0.0, 200.0]), {"family": "gaussian", "loc": 0.0, "scale": 1.0}, seed=1, precision=16)
     assert data[0] == 1
-    W, start = uq_header(data)
+    head = uq_header(data)
+    W, start = head.W, head.start
     assert W in (199, 200, 201) and start == 3  # 200 needs two LEB128 bytes
 
 
@@ -145,7 +147,7 @@ def test_decode_errors():
     with pytest.raises(DecodeError):
         uq_decode(b"", GAUSS, 4, n)
     with pytest.raises(DecodeError):
-        uq_decode(b"\x02" + data[1:], GAUSS, 4, n)  # unknown version
+        uq_decode(b"\x07" + data[1:], GAUSS, 4, n)  # unknown method byte
     with pytest.raises(DecodeError):
         uq_decode(b"\x01\xff\xff\xff\xff\x01" + data[2:], GAUSS, 4, n)  # W too long
     with pytest.raises(DecodeError):
@@ -209,3 +211,55 @@ def test_hostile_support_width_is_rejected_before_any_table():
     for n, W in ((10, 40000), (100_000, 100)):
         with pytest.raises(DecodeError, match="impossible support width"):
             uq_decode(bytes([1]) + _leb128(W) + bytes(16), GAUSS, 1, n)
+
+
+@pytest.mark.parametrize("family", ["gaussian", "laplace", "logistic"])
+@pytest.mark.parametrize("levels,step", [(None, 1.0), (15, 1.0), (None, 0.4)])
+def test_family_method_round_trip(family, levels, step):
+    n = 700
+    y = _y(n)
+    prior = {"family": family, "loc": np.linspace(-2, 2, n), "scale": np.full(n, 0.7)}
+    data = uq_encode(y, prior, seed=9, step=step, levels=levels, method="family")
+    assert data[0] == 2 and uq_header(data).method == "family"
+    out = uq_decode(data, prior, 9, n, step=step, levels=levels)
+    np.testing.assert_array_equal(out, universal_quantize(y, seed=9, step=step, levels=levels).y_hat)
+
+
+def test_family_method_is_coding_family_model():
+    # the payload equals rans_encode(k − low, family_cdf(kind, (μ − u)/Δ, b/Δ, low, high, P), P)
+    from refimpl.coding import family_cdf, rans_encode
+    n = 300
+    y = _y(n)
+    k, y_hat = universal_quantize(y, seed=2, step=0.5)
+    u = y_hat - 0.5 * k
+    data = uq_encode(y, GAUSS, seed=2, step=0.5, method="family")
+    h = uq_header(data)
+    assert (h.low, h.high) == (k.min(), k.max())
+    cdf = family_cdf("gaussian", (0.0 - u) / 0.5, 1.7 / 0.5, h.low, h.high, 16)
+    assert data[h.start:] == rans_encode(k - h.low, cdf, 16)
+
+
+def test_family_method_rate_close_to_tables():
+    n = 20000
+    y = _y(n)
+    bt = 8 * len(uq_encode(y, GAUSS, seed=3)) / n
+    bf = 8 * len(uq_encode(y, GAUSS, seed=3, method="family")) / n
+    # the same symbols under two integer models of the same pmf: within 0.01 bits/element
+    assert abs(bf - bt) < 0.01
+
+
+def test_family_method_errors():
+    with pytest.raises(ValueError, match="alpha"):
+        uq_encode(_y(10), GAUSS, 1, alpha=2.0, method="family")
+    with pytest.raises(ValueError, match="method"):
+        uq_encode(_y(10), GAUSS, 1, method="range")
+    from refimpl.quantization.codec import _leb128
+    with pytest.raises(DecodeError):  # span 2^20 > 2^16 symbols: impossible for precision 16
+        uq_decode(bytes([2, 0]) + _leb128(1 << 20) + bytes(8), GAUSS, 1, 10)
+    with pytest.raises(DecodeError):  # |low| > 2^40
+        uq_decode(bytes([2]) + _leb128(1 << 45) + bytes([0]) + bytes(8), GAUSS, 1, 10)
+    with pytest.raises(DecodeError):  # truncated header
+        uq_decode(bytes([2, 0x80]), GAUSS, 1, 10)
+    data = uq_encode(_y(50), GAUSS, 1, method="family")
+    with pytest.raises(DecodeError):
+        uq_decode(data[:-4], GAUSS, 1, 50)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from refimpl.coding.models import quantize_pmf
+from refimpl.coding.models import family_cdf, quantize_pmf
 from refimpl.coding.rans import rans_decode_py
 from refimpl.quantization import uq_dither, uq_dither_levels, uq_header, uq_level_offsets, uq_pmf_table, uq_support_centre
 from refimpl.quantization.vectors import FILES
@@ -161,10 +161,19 @@ def test_bitstreams_decode_with_readable_twin():
         u = uq_dither(n, seed, step) if levels is None else uq_level_offsets(levels, step)[uq_dither_levels(n, seed, levels)]
         v = y if alpha is None else step * np.array([float(_s(mp.mpf(float(x / step)), mp.mpf(alpha))) for x in y])
         k = np.array([_round_half_even(fl(fl(Fraction(a) - Fraction(b)) / Fraction(step))) for a, b in zip(v, u)])
-        W, start = uq_header(data)
+        head = uq_header(data)
+        if inp.get("method", "tables") == "family":
+            # second route: coding's family_cdf tables at location (μ − u)/Δ, decoded by the twin
+            cdf = family_cdf(prior["family"], (np.broadcast_to(prior["loc"], (n,)) - u) / step,
+                             np.broadcast_to(prior["scale"], (n,)) / step, head.low, head.high, precision)
+            s = rans_decode_py(data[head.start:], cdf, precision, n)
+            np.testing.assert_array_equal(np.asarray(s) + head.low, k)
+            n_cases += 1
+            continue
+        W, start = head.W, head.start
         c = uq_support_centre(u, prior["loc"], step)
         cdf = quantize_pmf(uq_pmf_table(u, prior["family"], prior["loc"], prior["scale"], c - W, 2 * W + 1, step, alpha), precision)
         s = rans_decode_py(data[start:], cdf, precision, n)
         np.testing.assert_array_equal(np.asarray(s) - W + c, k)
         n_cases += 1
-    assert n_cases == 4
+    assert n_cases == 5
