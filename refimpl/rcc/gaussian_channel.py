@@ -98,6 +98,24 @@ def _lams(sizes: np.ndarray, d_hat: float, exact: bool) -> np.ndarray:
     return 1.0 + 1.0 / (share + (PFR_CONST if exact else DIFFC_CONST))
 
 
+def _range_tables(sizes: np.ndarray, lams: np.ndarray) -> np.ndarray:
+    """One CDF row per chunk over A = 2^max(size) symbols for the range coder: chunk i's truncated
+    Zipf table on 2^size_i ranks, then every unused rank (> 2^size_i) gets frequency 1, taken
+    from rank 1 (so all rows share A and total 2^24)."""
+    a = 1 << int(sizes.max())
+    rows = np.empty((sizes.size, a + 1), dtype=np.int64)
+    for i, (sz, lam) in enumerate(zip(sizes.tolist(), lams.tolist())):
+        f = np.diff(zipf_table(float(lam), 1 << sz, False)).astype(np.int64)
+        pad = a - f.size
+        f = np.concatenate([f, np.ones(pad, dtype=np.int64)])
+        f[0] -= pad
+        if f[0] < 1:
+            raise ValueError("chunk tables too unequal for one range-coder alphabet")
+        rows[i, 0] = 0
+        np.cumsum(f, out=rows[i, 1:])
+    return rows
+
+
 def _kl_header(out: _Bits, d_kl_bits: float) -> float:
     steps = math.ceil(d_kl_bits * KL_SIDE_INFO_STEPS)
     _gamma_put(out, steps + 1)
@@ -106,7 +124,7 @@ def _kl_header(out: _Bits, d_kl_bits: float) -> float:
 
 def gaussian_channel_encode(mu_q, sigma_q, mu_p, sigma_p, seed: int, d_kl_bits: float | None = None,
                             max_chunk_bits: int = 16, padding_bits: int = 2, exact: bool = False,
-                            max_iter: int = DEFAULT_MAX_ITER) -> GaussianChannelEncoded:
+                            max_iter: int = DEFAULT_MAX_ITER, coder: str | None = None) -> GaussianChannelEncoded:
     """Send a sample of q = N(μ_q, diag σ_q²) given the shared prior p = N(μ_p, diag σ_p²) and ``seed``.
 
     - ``d_kl_bits`` None: D is computed and sent as side information (D̂ = ⌈8D⌉/8, Elias gamma);
@@ -117,9 +135,14 @@ def gaussian_channel_encode(mu_q, sigma_q, mu_p, sigma_p, seed: int, d_kl_bits: 
     - ``exact=True``: chunk i runs exact PFR (early stopping; needs σ_q < σ_p, or equal σ with
       equal μ, in every dimension of the chunk, else ValueError) and codes its rank with the
       untruncated Zipf λ_i = 1 + 1/(D_i + log2(e)/e + 1). ``max_iter`` caps each chunk.
+    - ``coder``: ``"range"`` (default in truncated mode) codes all chunk ranks with
+      :func:`refimpl.coding.range_encode` (precision 24, tables of :func:`_range_tables`) after
+      the side-information bits padded to a byte; ``"sfe"`` (default and only choice in exact
+      mode) concatenates Shannon–Fano–Elias codewords bit-exactly.
     """
     from ._kernels import pfr_exact_gaussian_kernel, select_gaussian_kernel
 
+    coder = _check_coder(coder, exact)
     mu_q, sigma_q, mu_p, sigma_p = check_gaussians(mu_q, sigma_q, mu_p, sigma_p)
     seed = check_seed(seed)
     max_iter = check_int(max_iter, "max_iter", 1)
@@ -151,27 +174,44 @@ def gaussian_channel_encode(mu_q, sigma_q, mu_p, sigma_p, seed: int, d_kl_bits: 
         else:
             n = 1 << int(sizes[i])
             k = select_gaussian_kernel(a[dims], s[dims], 0.0, k0[0], k1[0], n, 0, False, _table())
-            table = zipf_table(float(lams[i]), n, False)
-            _put_rank(out, int(k) + 1, table, ZIPF_PRECISION, False, float(lams[i]))
+            if coder == "sfe":
+                _put_rank(out, int(k) + 1, zipf_table(float(lams[i]), n, False), ZIPF_PRECISION, False, float(lams[i]))
             ideal += float(truncated_zipf_ideal_bits(int(k) + 1, lams[i], n))
         idx[i] = k
         iters += int(n)
         x[dims] = rcc_gaussian_candidates(key, np.array([k], dtype=np.uint64), dims.size)[0]
+    if coder == "range":
+        from ..coding import range_encode
+
+        data = out.to_bytes() + range_encode(idx, _range_tables(sizes, lams), ZIPF_PRECISION)
+        return GaussianChannelEncoded(mu_p + sigma_p * x, data, 8 * len(data), ideal, idx, sizes, d_hat, iters)
     return GaussianChannelEncoded(mu_p + sigma_p * x, out.to_bytes(), len(out.bits), ideal, idx, sizes,
                                   d_hat, iters)
 
 
+def _check_coder(coder, exact: bool) -> str:
+    if coder is None:
+        return "sfe" if exact else "range"
+    if coder not in ("range", "sfe") or (exact and coder == "range"):
+        raise ValueError(f"coder must be 'range' or 'sfe' ('sfe' only in exact mode), got {coder!r}")
+    return coder
+
+
 def gaussian_channel_decode(data: bytes, nbits: int, mu_p, sigma_p, seed: int, d_kl_bits: float | None = None,
-                            max_chunk_bits: int = 16, padding_bits: int = 2, exact: bool = False) -> np.ndarray:
+                            max_chunk_bits: int = 16, padding_bits: int = 2, exact: bool = False,
+                            coder: str | None = None) -> np.ndarray:
     """Inverse of :func:`gaussian_channel_encode` (same ``seed``, ``d_kl_bits``, chunk settings and
     ``exact``): the sample z = μ_p + σ_p·x. DecodeError on a malformed stream."""
     from ..errors import DecodeError
 
+    coder = _check_coder(coder, exact)
     mu_p = np.atleast_1d(np.asarray(mu_p, dtype=np.float64))
     sigma_p = np.broadcast_to(np.asarray(sigma_p, dtype=np.float64), mu_p.shape)
     _, _, mu_p, sigma_p = check_gaussians(mu_p, sigma_p, mu_p, sigma_p)
     seed = check_seed(seed)
     rd = _Reader(bytes(data), check_int(nbits, "nbits", 0))
+    if coder == "range" and nbits != 8 * len(data):
+        raise DecodeError("a range-coded stream has nbits = 8·len(data)")
     if d_kl_bits is None:
         d_hat = (_gamma_get(rd) - 1) / KL_SIDE_INFO_STEPS
         if d_hat > 1e7:
@@ -182,9 +222,22 @@ def gaussian_channel_decode(data: bytes, nbits: int, mu_p, sigma_p, seed: int, d
     parts = gaussian_channel_partition(mu_p.size, sizes, seed)
     lams = _lams(sizes, d_hat, exact)
     x = np.empty(mu_p.size)
+    if coder == "range":
+        from ..coding import range_decode
+
+        head = (rd.pos + 7) // 8
+        if any(rd.bit() for _ in range(8 * head - rd.pos)):
+            raise DecodeError("non-zero padding after the side information")
+        ks = range_decode(bytes(data)[head:], _range_tables(sizes, lams), ZIPF_PRECISION, sizes.size)
+        if np.any(ks >= (1 << sizes)):
+            raise DecodeError("decoded index beyond its chunk's 2^size candidates")
+        rd.pos = rd.nbits
     for i, dims in enumerate(parts):
-        n = ZIPF_TABLE_SIZE if exact else 1 << int(sizes[i])
-        k = _get_rank(rd, zipf_table(float(lams[i]), n, exact), ZIPF_PRECISION, exact, float(lams[i])) - 1
+        if coder == "range":
+            k = int(ks[i])
+        else:
+            n = ZIPF_TABLE_SIZE if exact else 1 << int(sizes[i])
+            k = _get_rank(rd, zipf_table(float(lams[i]), n, exact), ZIPF_PRECISION, exact, float(lams[i])) - 1
         if k >= 1 << 63:
             raise DecodeError("decoded index out of range")
         key = gaussian_channel_chunk_seed(seed, i)

@@ -48,13 +48,14 @@ def test_chunk_seed_from_stream_5():
     assert gaussian_channel_chunk_seed(9, 3) == int(w[0]) + (int(w[1]) << 64)
 
 
+@pytest.mark.parametrize("coder", ["range", "sfe"])
 @pytest.mark.parametrize("side_info", [True, False])
-def test_truncated_round_trip_and_index_is_truncated_pfr(side_info):
+def test_truncated_round_trip_and_index_is_truncated_pfr(side_info, coder):
     rng = np.random.default_rng(0)
     mu_q, mu_p, sp = rng.normal(size=40), rng.normal(size=40) * 0.1, np.full(40, 1.3)
     dkl = None if side_info else 9.0
-    e = gaussian_channel_encode(mu_q * 0.5, sp, mu_p, sp, seed=77, d_kl_bits=dkl, max_chunk_bits=8)
-    z = gaussian_channel_decode(e.data, e.nbits, mu_p, sp, 77, d_kl_bits=dkl, max_chunk_bits=8)
+    e = gaussian_channel_encode(mu_q * 0.5, sp, mu_p, sp, seed=77, d_kl_bits=dkl, max_chunk_bits=8, coder=coder)
+    z = gaussian_channel_decode(e.data, e.nbits, mu_p, sp, 77, d_kl_bits=dkl, max_chunk_bits=8, coder=coder)
     np.testing.assert_array_equal(z, e.sample)
     # second route: every chunk index is the truncated-PFR argmin over materialised candidates
     parts = gaussian_channel_partition(40, e.chunk_sizes, 77)
@@ -68,6 +69,15 @@ def test_truncated_round_trip_and_index_is_truncated_pfr(side_info):
         assert select_given(lw, noise, "pfr") == e.indices[i]
 
 
+def test_range_coder_beats_concatenated_codewords_on_many_chunks():
+    # 20 chunks: SFE pays up to 2 bits per chunk; the range coder ≤ ideal + side info + 2 bytes
+    mu = np.random.default_rng(4).normal(size=300) * 0.7
+    r = gaussian_channel_encode(mu, 1.0, 0.0, 1.0, seed=5, max_chunk_bits=8, d_kl_bits=120.0)
+    s = gaussian_channel_encode(mu, 1.0, 0.0, 1.0, seed=5, max_chunk_bits=8, d_kl_bits=120.0, coder="sfe")
+    assert np.array_equal(r.indices, s.indices) and r.chunk_sizes.size >= 20
+    assert r.nbits <= r.ideal_bits + 16 + 1 and r.nbits < s.nbits
+
+
 def test_exact_mode_round_trip_and_refusal():
     mu = np.random.default_rng(1).normal(size=6) * 0.4
     e = gaussian_channel_encode(mu, 0.8, 0.0, 1.0, seed=3, exact=True, max_chunk_bits=3, padding_bits=0)
@@ -77,11 +87,14 @@ def test_exact_mode_round_trip_and_refusal():
         gaussian_channel_encode(mu, 1.0, 0.0, 1.0, seed=3, exact=True)
 
 
-def test_decode_rejects_malformed():
-    e = gaussian_channel_encode(np.ones(8) * 0.3, 1.0, 0.0, 1.0, seed=1)
+@pytest.mark.parametrize("coder", ["range", "sfe"])
+def test_decode_rejects_malformed(coder):
+    e = gaussian_channel_encode(np.ones(8) * 0.3, 1.0, 0.0, 1.0, seed=1, coder=coder)
     with pytest.raises(DecodeError):
-        gaussian_channel_decode(e.data, e.nbits - 1, np.zeros(8), 1.0, 1)
+        gaussian_channel_decode(e.data, e.nbits - 1, np.zeros(8), 1.0, 1, coder=coder)
     with pytest.raises(DecodeError):
-        gaussian_channel_decode(e.data + b"\x00", e.nbits + 8, np.zeros(8), 1.0, 1)
+        gaussian_channel_decode(e.data[:-1], max(e.nbits - 8, 0), np.zeros(8), 1.0, 1, coder=coder)
+    with pytest.raises(ValueError, match="coder"):
+        gaussian_channel_encode(np.ones(8), 1.0, 0.0, 1.0, seed=1, exact=True, coder="range")
     with pytest.raises(ValueError, match="sigma_p"):
         gaussian_channel_encode(np.ones(8), 1.0, 0.0, 0.0, seed=1)
