@@ -6,7 +6,7 @@ from .blahut_arimoto import BAResult, RDPoint, blahut_arimoto, blahut_arimoto_po
 from .rdpf import RDPFResult, rdpf, rdpf_rate
 from .rdpf_code import RDPFCode, rdpf_block_decode, rdpf_block_encode, rdpf_block_mu_hat
 from .rdpf_closed import bernoulli_rdpf, gaussian_perfect_realism_distortion, gaussian_rdpf
-from .circle import (CircleCode, circle_decode, circle_det_decode_given, circle_det_encode, circle_deterministic_distortion,
+from .circle import (CircleCells, CircleCode, circle_cells_decode_given, circle_cells_encode_given, circle_entropy_coded_cells, circle_decode, circle_det_decode_given, circle_det_encode, circle_deterministic_distortion,
                      circle_encode, circle_sto_decode_given, circle_sto_encode_given, circle_stochastic_distortion)
 from .gaussian import (
     WaterFilling,
@@ -35,6 +35,10 @@ __all__ = [
     "gaussian_perfect_realism_distortion",
     "WaterFilling",
     "CircleCode",
+    "CircleCells",
+    "circle_entropy_coded_cells",
+    "circle_cells_encode_given",
+    "circle_cells_decode_given",
     "circle_encode",
     "circle_decode",
     "circle_sto_encode_given",

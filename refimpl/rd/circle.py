@@ -154,3 +154,81 @@ def circle_decode(data: bytes, n: int, N: int, seed: int, stochastic: bool = Tru
     if stochastic:
         return circle_sto_decode_given(k, R.uniform(seed, R.STREAM_DITHER, idx), N)
     return circle_det_decode_given(k, R.uniform(seed, STREAM_DECODER, idx), N)
+
+
+# --- entropy-coded (variable-length) variant: unequal cells, digest §2.1 -----------------------
+
+class CircleCells(NamedTuple):
+    """Optimised cell probabilities ``p`` (arc of cell k = 2π p_k) and the distortion ``D``
+    reached at entropy ``H(p) <= rate`` bits."""
+
+    p: np.ndarray
+    D: float
+    entropy: float
+
+
+def _cells_distortion(p, stochastic: bool) -> float:
+    s = np.sinc(np.asarray(p))          # np.sinc(x) = sin(πx)/(πx) = sinc(π p_k) in our notation
+    return float(2.0 - 2.0 * np.sum(p * (s if stochastic else s * s)))
+
+
+def circle_entropy_coded_cells(rate: float, stochastic: bool = True, max_cells: int = 8,
+                               starts: int = 24) -> CircleCells:
+    """min over cell probabilities p (≤ ``max_cells`` cells) of D(p) s.t. H(p) ≤ ``rate`` bits,
+    with D = 2 − 2 Σ p_k sinc(π p_k) (stochastic: rotated partition + dither) or
+    2 − 2 Σ p_k sinc²(π p_k) (deterministic cells, sampling decoder). SLSQP from ``starts``
+    seeded Dirichlet starts plus the equal-cell points: a local method, so the value is an
+    upper bound on the true optimum (digest §2.1 says the same of its table)."""
+    from scipy.optimize import minimize
+    rate = float(rate)
+    if not (math.isfinite(rate) and rate > 0):
+        raise ValueError(f"rate must be finite and > 0, got {rate}")
+    if isinstance(max_cells, bool) or not isinstance(max_cells, (int, np.integer)) or not 2 <= max_cells <= 64:
+        raise ValueError(f"max_cells must be an integer in [2, 64], got {max_cells!r}")
+    K = int(max_cells)
+
+    def H(p):
+        p = np.clip(p, 1e-300, 1.0)
+        return float(-np.sum(p * np.log2(p)))
+
+    cons = [{"type": "eq", "fun": lambda p: np.sum(p) - 1.0},
+            {"type": "ineq", "fun": lambda p: rate - H(p)}]
+    rng = np.random.Generator(np.random.Philox(2021))
+    inits = [np.concatenate([np.full(m, 1.0 / m), np.zeros(K - m)]) for m in range(2, K + 1) if math.log2(m) <= rate]
+    inits += [np.sort(rng.dirichlet(np.full(K, a)))[::-1] for a in np.geomspace(0.05, 2.0, starts)]
+    best = None
+    for p0 in inits:
+        if H(p0) > rate:                 # shrink towards one cell until feasible
+            e1 = np.zeros(K)
+            e1[0] = 1.0
+            lo, hi = 0.0, 1.0
+            for _ in range(60):
+                mid = 0.5 * (lo + hi)
+                lo, hi = (mid, hi) if H((1 - mid) * p0 + mid * e1) > rate else (lo, mid)
+            p0 = (1 - hi) * p0 + hi * e1
+        res = minimize(lambda p: _cells_distortion(p, stochastic), np.maximum(p0, 1e-9), method="SLSQP",
+                       bounds=[(1e-12, 1.0)] * K, constraints=cons, options={"ftol": 1e-13, "maxiter": 500})
+        p = np.maximum(res.x, 0.0)
+        p = p / p.sum()
+        if H(p) <= rate + 1e-7:
+            D = _cells_distortion(p, stochastic)
+            if best is None or D < best.D:
+                best = CircleCells(p, D, H(p))
+    return best
+
+
+def circle_cells_encode_given(theta, u, p) -> np.ndarray:
+    """Cell index of (Θ − 2πU) mod 2π in the partition with arcs 2π p_k (U = 0: deterministic)."""
+    edges = TWO_PI * np.cumsum(np.asarray(p, dtype=np.float64))[:-1]
+    t = np.mod(_angles(theta) - TWO_PI * _unit(u, "u"), TWO_PI)
+    return np.searchsorted(edges, t, side="right").astype(np.int64)
+
+
+def circle_cells_decode_given(k, u, v, p, stochastic: bool) -> np.ndarray:
+    """Stochastic: Θ̂ = 2πU + centre of arc K; deterministic: Θ̂ = a uniform point (V) of arc K."""
+    p = np.asarray(p, dtype=np.float64)
+    lo = TWO_PI * np.concatenate([[0.0], np.cumsum(p)[:-1]])[k]
+    w = TWO_PI * p[k]
+    if stochastic:
+        return np.mod(TWO_PI * _unit(u, "u") + lo + 0.5 * w, TWO_PI)
+    return lo + _unit(v, "v") * w

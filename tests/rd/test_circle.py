@@ -66,3 +66,25 @@ def test_bad_dither():
         circle_sto_encode_given([0.1], [1.0], 4)
     with pytest.raises(ValueError):
         circle_encode([np.nan], 4, 0)
+
+
+def test_entropy_coded_cells_match_equal_cells_at_integer_rates():
+    # at R = 1 and R = 2 the optimum is N = 2^R equal cells (fixed-length closed forms)
+    from refimpl.rd import circle_entropy_coded_cells
+    for R in (1.0, 2.0):
+        N = int(2 ** R)
+        a = circle_entropy_coded_cells(R, True, max_cells=5, starts=4)
+        assert a.entropy <= R + 1e-7
+        assert a.D == pytest.approx(circle_stochastic_distortion(N), abs=1e-6)
+
+
+def test_cells_codec_stochastic_output_in_shifted_cell():
+    from refimpl.rd import circle_cells_decode_given, circle_cells_encode_given
+    p = np.array([0.6, 0.3, 0.1])
+    theta = np.linspace(0, 6.2, 50)
+    u = np.linspace(0, 0.98, 50)
+    k = circle_cells_encode_given(theta, u, p)
+    th = circle_cells_decode_given(k, u, None, p, True)
+    half = math.pi * p[k]                       # half the arc of the received cell
+    err = (th - theta + math.pi) % (2 * math.pi) - math.pi
+    assert np.all(np.abs(err) <= half + 1e-9)
