@@ -19,9 +19,11 @@ atanh term to [−½, ½]); C3 (Kim et al., CVPR 2024) passes a temperature T = 
 | ε = 1e-3 | ``eps`` | below it every function is the identity (tfc convention) |
 
 Numerics: every function is finite for α ∈ [0, ∞) finite. sech² is evaluated as
-4e^{−2|x|}/(1 + e^{−2|x|})² (no overflow of cosh). The derivative of the inverse is
-z / (α (1 − z t)(1 + z t)), z = 2 tanh(α/2), t = v − m; it is +inf exactly at the cell edge when
-z rounds to 1 (α ≳ 38), the place where the function is vertical (tfc allows that too).
+4e^{−2|x|}/(1 + e^{−2|x|})² (no overflow of cosh). For α ≥ 1 the inverse and its derivative use
+1 ± z t = ((1 ± 2t) + E(1 ∓ 2t))/(1 + E), E = e^{−α}, z = 2 tanh(α/2), t = v − m, which keeps full
+precision next to the integers (where s_α is flat and s_α⁻¹ steep); the derivative of the inverse
+is sinh(α)/α at integers and +inf only once that overflows (α ≳ 709; tfc allows non-finite
+gradients there too).
 """
 
 from __future__ import annotations
@@ -90,16 +92,31 @@ def soft_round(y, alpha, eps: float = SOFT_ROUND_EPS):
     return _out(y, np.where(a < eps, y, s))
 
 
+def _edge_factors(t: np.ndarray, ab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(1 + z t)(1 + E) and (1 − z t)(1 + E) for z = 2 tanh(α/2) = 2(1 − E)/(1 + E), E = e^{−α}:
+    (1 + 2t) + E(1 − 2t) and (1 − 2t) + E(1 + 2t), free of the cancellation in 1 ∓ z t near the
+    cell edges t = ∓½ (where z t → ∓1 for large α)."""
+    e = np.exp(-ab)
+    return (1.0 + 2.0 * t) + e * (1.0 - 2.0 * t), (1.0 - 2.0 * t) + e * (1.0 + 2.0 * t)
+
+
 def soft_round_inverse(v, alpha, eps: float = SOFT_ROUND_EPS):
     """s_α⁻¹(v) = m + atanh(2 tanh(α/2)(v − m)) / α, m = ⌊v⌋ + ½, atanh term clipped to [−½, ½]
-    (§4.1; tfc clipping); v itself for α < eps."""
+    (§4.1; tfc clipping); v itself for α < eps.
+
+    For α ≥ 1 the atanh is evaluated as ½ log(((1 + 2t) + E(1 − 2t)) / ((1 − 2t) + E(1 + 2t))),
+    t = v − m, E = e^{−α} (the same function; exact at the cell edges, where the atanh form loses
+    all digits of 1 − z t: s_23⁻¹(0) = 0 rather than 1e-9)."""
     v, a = _check(v, alpha, "v")
     ab = np.maximum(a, eps)
     m = np.floor(v) + 0.5
+    t = v - m
     z = 2.0 * np.tanh(ab / 2.0)
+    plus, minus = _edge_factors(t, ab)
     with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.arctanh(np.clip(z * (v - m), -1.0, 1.0)) / ab
-    r = np.clip(r, -0.5, 0.5)
+        r_small = np.arctanh(np.clip(z * t, -1.0, 1.0)) / ab
+        r_large = (np.log(plus) - np.log(minus)) / (2.0 * ab)
+    r = np.clip(np.where(ab >= 1.0, r_large, r_small), -0.5, 0.5)
     return _out(v, np.where(a < eps, v, m + r))
 
 
@@ -125,15 +142,19 @@ def soft_round_derivative(y, alpha, eps: float = SOFT_ROUND_EPS):
 
 def soft_round_inverse_derivative(v, alpha, eps: float = SOFT_ROUND_EPS):
     """d s_α⁻¹/dv = z / (α (1 − z t)(1 + z t)), z = 2 tanh(α/2), t = v − m (= 1 / s_α′(s_α⁻¹(v)));
-    1 for α < eps; +inf only where z t = ±1 (the cell edge, large α)."""
+    1 for α < eps. For α ≥ 1 evaluated as 2(1 − E²) / (α·[(1 + 2t) + E(1 − 2t)]·[(1 − 2t) + E(1 + 2t)]),
+    E = e^{−α} (sinh α / α at integers); +inf only where that overflows (integers, α ≳ 709)."""
     v, a = _check(v, alpha, "v")
     ab = np.maximum(a, eps)
     t = v - (np.floor(v) + 0.5)
     z = 2.0 * np.tanh(ab / 2.0)
     zt = np.clip(z * t, -1.0, 1.0)
-    with np.errstate(divide="ignore"):
-        d = z / (ab * ((1.0 - zt) * (1.0 + zt)))
-    return _out(v, np.where(a < eps, 1.0, d))
+    plus, minus = _edge_factors(t, ab)
+    e = np.exp(-ab)
+    with np.errstate(divide="ignore", over="ignore"):
+        d_small = z / (ab * ((1.0 - zt) * (1.0 + zt)))
+        d_large = 2.0 * (1.0 - e) * (1.0 + e) / (ab * plus * minus)
+    return _out(v, np.where(a < eps, 1.0, np.where(ab >= 1.0, d_large, d_small)))
 
 
 def soft_round_conditional_mean_derivative(v, alpha, eps: float = SOFT_ROUND_EPS):
