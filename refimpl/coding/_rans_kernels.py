@@ -48,16 +48,68 @@ def _flush(x, buf, pos):
     return pos
 
 
+@njit(cache=True, inline="always")
+def _mulhi(a, b):
+    """High 64 bits of the 128-bit product a·b (uint64), from four 32×32-bit products."""
+    a_lo = a & _LO
+    a_hi = a >> _U32
+    b_lo = b & _LO
+    b_hi = b >> _U32
+    t = a_lo * b_lo
+    m1 = a_hi * b_lo + (t >> _U32)
+    m2 = a_lo * b_hi + (m1 & _LO)
+    return a_hi * b_hi + (m1 >> _U32) + (m2 >> _U32)
+
+
+@njit(cache=True)
+def reciprocals(cdf, p):
+    """Per-symbol constants for division-free encoding (Giesen's rans64.h, after Alverson 1991):
+    ⌊x/f⌋ = mulhi(x, rcp) >> shift for every x < 2**63, and C(s, x) = x + bias + q·(M − f).
+    f = 1 uses rcp = 2**64 − 1, shift 0 (mulhi gives x − 1) and bias = c + M − 1."""
+    A = cdf.size - 1
+    M = np.uint64(1) << np.uint64(p)
+    rcp = np.empty(A, np.uint64)
+    shift = np.empty(A, np.uint64)
+    bias = np.empty(A, np.uint64)
+    cmpl = np.empty(A, np.uint64)
+    for s in range(A):
+        f = np.uint64(cdf[s + 1] - cdf[s])
+        c = np.uint64(cdf[s])
+        cmpl[s] = M - f
+        if f < np.uint64(2):
+            rcp[s] = ~np.uint64(0)
+            shift[s] = np.uint64(0)
+            bias[s] = c + M - np.uint64(1)
+        else:
+            k = np.uint64(0)  # k = ceil(log2 f)
+            while f > (np.uint64(1) << k):
+                k += np.uint64(1)
+            # rcp = ceil(2**(k + 63) / f) by a two-step long division (fits in 64 bits)
+            x1 = np.uint64(1) << (k + np.uint64(31))
+            t1 = x1 // f
+            x0 = (f - np.uint64(1)) + ((x1 % f) << _U32)
+            rcp[s] = x0 // f + (t1 << _U32)
+            shift[s] = k - np.uint64(1)
+            bias[s] = c
+    return rcp, shift, bias, cmpl
+
+
 @njit(cache=True)
 def encode_shared(sym, cdf, p):
+    """Shared table: division-free C(s, x) through per-symbol reciprocals (same bytes as _put)."""
+    rcp, shift, bias, cmpl = reciprocals(cdf, p)
     n = sym.size
     buf = np.empty(n + 2, dtype=np.uint32)
     pos = n + 2
     x = L
+    s63 = np.uint64(63 - p)
     for i in range(n - 1, -1, -1):
         s = sym[i]
-        c = cdf[s]
-        x, pos = _put(x, c, cdf[s + 1] - c, p, buf, pos)
+        if (x >> s63) >= np.uint64(cdf[s + 1] - cdf[s]):
+            pos -= 1
+            buf[pos] = np.uint32(x & _LO)
+            x >>= _U32
+        x = x + bias[s] + (_mulhi(x, rcp[s]) >> shift[s]) * cmpl[s]
     return buf, _flush(x, buf, pos)
 
 

@@ -13,7 +13,8 @@ Run: ``refimpl bench coding`` (10^6 symbols) or ``refimpl bench coding --quick``
 Workloads: (a) one fixed 256-symbol table, weights U(0,1) normalised; (b) per-symbol quantized
 Gaussians on [−256, 255], means U(−60, 60), stds log-uniform on [0.3, 30]. Data from
 ``refimpl.random`` (fixed seeds). Times are medians of ``REPEATS`` runs after one warm-up run,
-each run timing the whole public call (argument checks and model set-up included).
+each run timing the whole public call (argument checks and model set-up included); the runs of
+all coders are interleaved so that load from other processes affects them alike.
 """
 
 from __future__ import annotations
@@ -33,14 +34,23 @@ FAMILY_PRECISION = 24
 LOW, HIGH = -256, 255
 
 
-def _median_ns(fn, n: int) -> tuple[float, object]:
-    out = fn()  # warm-up (JIT compilation, caches)
-    ts = []
+def _time_interleaved(coders, n: int) -> list[tuple[float, float, object, object]]:
+    """For each coder (enc, dec): one warm-up, then REPEATS rounds in which every coder encodes and
+    decodes once (interleaved, so load from other jobs hits all coders alike); median ns/symbol."""
+    data = [enc() for enc, _ in coders]
+    outs = [dec(d) for (_, dec), d in zip(coders, data)]
+    te = [[] for _ in coders]
+    td = [[] for _ in coders]
     for _ in range(REPEATS):
-        t = time.perf_counter()
-        out = fn()
-        ts.append(time.perf_counter() - t)
-    return float(np.median(ts)) / max(n, 1) * 1e9, out
+        for j, (enc, dec) in enumerate(coders):
+            t = time.perf_counter()
+            data[j] = enc()
+            te[j].append(time.perf_counter() - t)
+            t = time.perf_counter()
+            outs[j] = dec(data[j])
+            td[j].append(time.perf_counter() - t)
+    k = 1e9 / max(n, 1)
+    return [(float(np.median(a)) * k, float(np.median(b)) * k, d, o) for a, b, d, o in zip(te, td, data, outs)]
 
 
 def _table_workload(n: int):
@@ -68,44 +78,31 @@ def _row(name, enc_ns, dec_ns, bits, info, n, ok):
     return f"| {name} | {enc_ns:.1f} | {dec_ns:.1f} | {bits / n:.5f} | {ov:+.4f} % | {'yes' if ok else 'NO'} |"
 
 
-def _ours_table(rows, pmf, s, info, n):
+def _ours(pmf, s, loc, scale, v):
+    """(workload, name, encode(), decode(data), reference, bits(data)) of refimpl's coders."""
     cdf = quantize_pmf(pmf, TABLE_PRECISION)
-    e, data = _median_ns(lambda: rans_encode(s, cdf, TABLE_PRECISION), n)
-    d, out = _median_ns(lambda: rans_decode(data, cdf, TABLE_PRECISION, n), n)
-    rows.append(_row(f"refimpl rANS64/32, {TABLE_PRECISION}-bit table", e, d, 8 * len(data), info, n,
-                     np.array_equal(out, s)))
-    try:
-        from .range_coder import range_decode, range_encode
-    except ImportError:
-        return
-    e, data = _median_ns(lambda: range_encode(s, cdf, TABLE_PRECISION), n)
-    d, out = _median_ns(lambda: range_decode(data, cdf, TABLE_PRECISION, n), n)
-    rows.append(_row(f"refimpl range coder, {TABLE_PRECISION}-bit table", e, d, 8 * len(data), info, n,
-                     np.array_equal(out, s)))
-
-
-def _ours_gauss(rows, loc, scale, v, info, n):
+    n = s.size
     args = ("gaussian", loc, scale, LOW, HIGH, FAMILY_PRECISION)
-    e, data = _median_ns(lambda: rans_encode_family(v, *args), n)
-    d, out = _median_ns(lambda: rans_decode_family(data, *args), n)
-    rows.append(_row(f"refimpl rANS64/32, Gaussian family, {FAMILY_PRECISION}-bit", e, d, 8 * len(data), info, n,
-                     np.array_equal(out, v)))
+    out = [("a", f"refimpl rANS64/32, {TABLE_PRECISION}-bit table", lambda: rans_encode(s, cdf, TABLE_PRECISION),
+            lambda d: rans_decode(d, cdf, TABLE_PRECISION, n), s),
+           ("b", f"refimpl rANS64/32, Gaussian family, {FAMILY_PRECISION}-bit", lambda: rans_encode_family(v, *args),
+            lambda d: rans_decode_family(d, *args), v)]
     try:
-        from .range_coder import range_decode_family, range_encode_family
+        from .range_coder import range_decode, range_decode_family, range_encode, range_encode_family
     except ImportError:
-        return
-    e, data = _median_ns(lambda: range_encode_family(v, *args), n)
-    d, out = _median_ns(lambda: range_decode_family(data, *args), n)
-    rows.append(_row(f"refimpl range coder, Gaussian family, {FAMILY_PRECISION}-bit", e, d, 8 * len(data), info, n,
-                     np.array_equal(out, v)))
+        return out
+    out += [("a", f"refimpl range coder, {TABLE_PRECISION}-bit table", lambda: range_encode(s, cdf, TABLE_PRECISION),
+             lambda d: range_decode(d, cdf, TABLE_PRECISION, n), s),
+            ("b", f"refimpl range coder, Gaussian family, {FAMILY_PRECISION}-bit",
+             lambda: range_encode_family(v, *args), lambda d: range_decode_family(d, *args), v)]
+    return out
 
 
-def _constriction(rows, pmf, s, info_t, loc, scale, v, info_g, n):
+def _constriction(pmf, s, loc, scale, v):
     try:
         import constriction
     except ImportError:
-        rows.append("| constriction | not installed (`pip install .[peers]`) | | | | |")
-        return
+        return None
     try:
         from importlib.metadata import version
         ver = version("constriction")
@@ -113,51 +110,37 @@ def _constriction(rows, pmf, s, info_t, loc, scale, v, info_g, n):
         ver = "?"
     stack, queue, model = constriction.stream.stack, constriction.stream.queue, constriction.stream.model
     s32, v32 = s.astype(np.int32), v.astype(np.int32)
-    p32 = pmf.astype(np.float64)
     mu, sd = loc.astype(np.float64), scale.astype(np.float64)
-
-    def ans_enc_t():
-        c = stack.AnsCoder()
-        c.encode_reverse(s32, model.Categorical(p32, perfect=False))
-        return c.get_compressed()
-
-    def ans_dec_t(comp):
-        return stack.AnsCoder(comp).decode(model.Categorical(p32, perfect=False), n)
-
-    def rc_enc_t():
-        c = queue.RangeEncoder()
-        c.encode(s32, model.Categorical(p32, perfect=False))
-        return c.get_compressed()
-
-    def rc_dec_t(comp):
-        return queue.RangeDecoder(comp).decode(model.Categorical(p32, perfect=False), n)
-
+    n = s.size
     fam = model.QuantizedGaussian(LOW, HIGH)
 
-    def ans_enc_g():
+    def cat():
+        return model.Categorical(pmf, perfect=False)
+
+    def ans_enc(sym, *m):
         c = stack.AnsCoder()
-        c.encode_reverse(v32, fam, mu, sd)
+        c.encode_reverse(sym, *m)
         return c.get_compressed()
 
-    def ans_dec_g(comp):
-        return stack.AnsCoder(comp).decode(fam, mu, sd)
-
-    def rc_enc_g():
+    def rc_enc(sym, *m):
         c = queue.RangeEncoder()
-        c.encode(v32, fam, mu, sd)
+        c.encode(sym, *m)
         return c.get_compressed()
 
-    def rc_dec_g(comp):
-        return queue.RangeDecoder(comp).decode(fam, mu, sd)
+    return [
+        ("a", f"constriction {ver} AnsCoder, Categorical perfect=False", lambda: ans_enc(s32, cat()),
+         lambda d: stack.AnsCoder(d).decode(cat(), n), s),
+        ("a", f"constriction {ver} RangeEncoder, Categorical perfect=False", lambda: rc_enc(s32, cat()),
+         lambda d: queue.RangeDecoder(d).decode(cat(), n), s),
+        ("b", f"constriction {ver} AnsCoder, QuantizedGaussian", lambda: ans_enc(v32, fam, mu, sd),
+         lambda d: stack.AnsCoder(d).decode(fam, mu, sd), v),
+        ("b", f"constriction {ver} RangeEncoder, QuantizedGaussian", lambda: rc_enc(v32, fam, mu, sd),
+         lambda d: queue.RangeDecoder(d).decode(fam, mu, sd), v),
+    ]
 
-    for name, enc, dec, ref, info in (
-            (f"constriction {ver} AnsCoder, Categorical perfect=False", ans_enc_t, ans_dec_t, s, info_t),
-            (f"constriction {ver} RangeEncoder, Categorical perfect=False", rc_enc_t, rc_dec_t, s, info_t),
-            (f"constriction {ver} AnsCoder, QuantizedGaussian", ans_enc_g, ans_dec_g, v, info_g),
-            (f"constriction {ver} RangeEncoder, QuantizedGaussian", rc_enc_g, rc_dec_g, v, info_g)):
-        e, comp = _median_ns(enc, n)
-        d, out = _median_ns(lambda: dec(comp), n)
-        rows.append(_row(name, e, d, 32 * comp.size, info, n, np.array_equal(np.asarray(out), ref)))
+
+def _bits(d) -> int:
+    return 8 * len(d) if isinstance(d, (bytes, bytearray)) else 8 * np.asarray(d).nbytes
 
 
 def run(quick: bool = False) -> int:
@@ -165,15 +148,19 @@ def run(quick: bool = False) -> int:
     n = 100_000 if quick else 1_000_000
     pmf, s, info_t = _table_workload(n)
     loc, scale, v, info_g = _gauss_workload(n)
+    peer = _constriction(pmf, s, loc, scale, v)
+    coders = _ours(pmf, s, loc, scale, v) + (peer or [])
+    timed = _time_interleaved([(enc, dec) for _, _, enc, dec, _ in coders], n)
+    info = {"a": info_t, "b": info_g}
+    lines = {"a": [], "b": []}
+    for (w, name, _, _, ref), (e, d, data, out) in zip(coders, timed):
+        lines[w].append(_row(name, e, d, _bits(data), info[w], n, np.array_equal(np.asarray(out), ref)))
     rows = ["| coder | encode ns/sym | decode ns/sym | bits/sym | overhead vs info | round trip |",
-            "|---|---|---|---|---|---|"]
-    rows.append(f"| **(a) fixed 256-symbol table**, n = {n}, H = {info_t / n:.5f} bit/sym | | | | | |")
-    _ours_table(rows, pmf, s, info_t, n)
-    rows_g = [f"| **(b) per-symbol quantized Gaussians** on [−256, 255], info = {info_g / n:.5f} bit/sym | | | | | |"]
-    _ours_gauss(rows_g, loc, scale, v, info_g, n)
-    peer = []
-    _constriction(peer, pmf, s, info_t, loc, scale, v, info_g, n)
-    rows += [r for r in peer if "Categorical" in r or "not installed" in r] + rows_g
-    rows += [r for r in peer if "QuantizedGaussian" in r]
+            "|---|---|---|---|---|---|",
+            f"| **(a) fixed 256-symbol table**, n = {n}, H = {info_t / n:.5f} bit/sym | | | | | |", *lines["a"],
+            f"| **(b) per-symbol quantized Gaussians** on [−256, 255], info = {info_g / n:.5f} bit/sym | | | | | |",
+            *lines["b"]]
+    if peer is None:
+        rows.append("| constriction | not installed (`pip install .[peers]`) | | | | |")
     print("\n".join(rows), flush=True)
     return 0 if all(not r.endswith("| NO |") for r in rows) else 1

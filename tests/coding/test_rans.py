@@ -251,3 +251,22 @@ def _compositions(total, parts):
     for cut in itertools.combinations(range(1, total), parts - 1):
         b = (0,) + cut + (total,)
         yield [b[i + 1] - b[i] for i in range(parts)]
+
+
+@settings(max_examples=300)
+@given(st.integers(1, 24), st.data())
+def test_reciprocal_division_is_exact(p, data):
+    """mulhi(x, rcp) >> shift = ⌊x/f⌋ for the x the encoder can meet (x < f·2^(63−p) ≤ 2^63),
+    including the extremes of that range, for f from 1 to M; and the update equals C(s, x)."""
+    from refimpl.coding import _rans_kernels as K
+    M = 1 << p
+    f = data.draw(st.one_of(st.integers(1, M), st.sampled_from([1, 2, 3, M - 1, M])).filter(lambda v: 1 <= v <= M))
+    cdf = np.array([0, f, M] if f < M else [0, M], dtype=np.int64)
+    rcp, shift, bias, cmpl = K.reciprocals(cdf, p)
+    hi = f << (63 - p)
+    lo = max(f << (31 - p), 1)  # smallest state after a renormalisation
+    xs = [lo, lo + 1, 2**31, hi - 1, hi - 2, data.draw(st.integers(lo, hi - 1)), data.draw(st.integers(lo, 2**40))]
+    for x in xs:
+        q = (((x * int(rcp[0])) >> 64) >> int(shift[0]))
+        assert q == (x // f if f >= 2 else x - 1)  # f = 1: mulhi gives x − 1, the bias makes up
+        assert x + int(bias[0]) + q * int(cmpl[0]) == (x // f) * M + x % f + int(cdf[0])
