@@ -202,16 +202,21 @@ def astar_gprs_runtime(size):
     rows = runtime_vs_kl([(0.5, 0.7), (1.5, 0.5), (3.0, 0.3)], runs)
     worst = max(max(r["astar"], r["gprs_split"]) - (1.5 * r["kl_bits"] + 3) for r in rows)
     # D_KL = 2 bits with s → 1 (μ re-solved): D_∞ grows, split-GPRS steps stay flat (digest §7.12)
-    flat = []
+    flat, astar, dinf = [], [], []
     for s in (0.5, 0.8, 0.95):
         mu = math.sqrt(2 * (2 / 1.4426950408889634 + math.log(s)) - (s * s - 1))
         r = runtime_vs_kl([(mu, s)], runs)[0]
         flat.append(r["gprs_split"])
+        astar.append(r["astar"])
+        dinf.append(r["dinf_bits"])
     return [at_most("astar_gprs_steps_linear_in_kl", ASTAR, "max over grid of mean steps − (1.5·D_KL + 3)", worst, 0.0,
                     why="digest §7.12 property (measured ≤ D_KL + 1.4); grid means over fixed seeds"),
             within("gprs_split_flat_in_dinf", GPRS, "split-on-sample GPRS mean steps at D_KL = 2 bits, s ∈ {0.5, 0.8, 0.95}",
                    max(flat), 2.0, 5.0, why="digest §7.12: measured 2.89–3.58 as D_∞ grows to 20 bits",
-                   details={"steps": flat})]
+                   details={"steps": flat, "d_inf_bits": dinf}),
+            at_least("astar_grows_with_dinf", ASTAR, "AS* mean steps at s = 0.95 / at s = 0.5 (D_KL = 2 bits fixed)",
+                     astar[-1] / astar[0], 1.5, why="digest §7.12: 3.05 → 14.3 as D_∞ grows; 1.5 is a generous floor",
+                     details={"steps": astar, "d_inf_bits": dinf})]
 
 
 @register("rcc")
