@@ -318,7 +318,13 @@ def _newton_direction(p, A, q, S):
     K = np.zeros((k + 1, k + 1))
     K[:k, :k] = H
     K[:k, k] = K[k, :k] = 1.0
-    sol = np.linalg.lstsq(K, np.concatenate([-g, [0.0]]), rcond=None)[0]
+    rhs = np.concatenate([-g, [0.0]])
+    try:
+        sol = np.linalg.solve(K, rhs)
+        if not np.all(np.isfinite(sol)):
+            raise np.linalg.LinAlgError
+    except np.linalg.LinAlgError:          # singular H (e.g. duplicate outputs): least squares
+        sol = np.linalg.lstsq(K, rhs, rcond=None)[0]
     return idx, g, sol[:k], float(sol[k])
 
 
