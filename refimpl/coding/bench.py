@@ -28,7 +28,7 @@ from .. import random as R
 from .models import quantize_pmf
 from .rans import rans_decode, rans_decode_family, rans_encode, rans_encode_family
 
-REPEATS = 5
+REPEATS = 7
 TABLE_PRECISION = 16
 FAMILY_PRECISION = 24
 LOW, HIGH = -256, 255
