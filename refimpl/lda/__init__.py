@@ -1,6 +1,7 @@
 """Logistic LDA (Korshunova, Xiong, Fedoryszak & Theis, NeurIPS 2019): mean-field inference
-(U1)–(U3), the ELBO, and the training regimes. Spec: ``specs/logistic_lda.md``; tutorial:
-``docs/logistic_lda.md``. Every public name starts with ``lda_`` (the conformance surface)."""
+(U1)–(U3), the ELBO, the training regimes (A)–(D), the MLP baseline, the streaming estimator and
+the digest's toy. Spec: ``specs/logistic_lda.md``; tutorial: ``docs/logistic_lda.md``.
+Every public name starts with ``lda_`` / ``Lda`` (the conformance surface)."""
 
 from .inference import (
     LdaPosterior,
@@ -12,7 +13,23 @@ from .inference import (
     lda_update_items,
     lda_update_labels,
 )
+from .online import LdaOnlineState, lda_online_pass, lda_online_step
 from .special import lda_digamma
+from .toy import LdaToyAccuracy, LdaToyData, lda_toy_accuracies, lda_toy_data, lda_toy_ideal_logits
+from .training import (
+    LdaTrained,
+    lda_erm_loss,
+    lda_mlp,
+    lda_mlp_group_predictions,
+    lda_mlp_init,
+    lda_topic_usage_objective,
+    lda_topic_usage_target,
+    lda_train_erm,
+    lda_train_mlp_baseline,
+    lda_train_vi,
+    lda_unrolled_inference,
+    lda_vi_loss,
+)
 
 __all__ = [
     "LdaPosterior",
@@ -24,4 +41,24 @@ __all__ = [
     "lda_elbo_nats",
     "lda_infer",
     "lda_infer_twin",
+    "LdaToyData",
+    "LdaToyAccuracy",
+    "lda_toy_data",
+    "lda_toy_ideal_logits",
+    "lda_toy_accuracies",
+    "LdaTrained",
+    "lda_mlp_init",
+    "lda_mlp",
+    "lda_unrolled_inference",
+    "lda_erm_loss",
+    "lda_topic_usage_target",
+    "lda_topic_usage_objective",
+    "lda_vi_loss",
+    "lda_train_erm",
+    "lda_train_vi",
+    "lda_train_mlp_baseline",
+    "lda_mlp_group_predictions",
+    "LdaOnlineState",
+    "lda_online_step",
+    "lda_online_pass",
 ]

@@ -61,15 +61,18 @@ class LdaTrained(NamedTuple):
 # --- the item network g -------------------------------------------------------------------------
 
 
-def lda_mlp_init(seed: int, sizes: list[int]) -> list[dict]:
+def lda_mlp_init(seed: int, sizes: list[int], out_scale: float = 1.0) -> list[dict]:
     """Parameters of an MLP with layer sizes ``sizes`` = [d_in, h_1, …, K] (digest §1.6): weights
-    N(0, 1/fan_in) from ``refimpl.random`` stream 20, biases 0.01 (the official bias init)."""
+    N(0, 1/fan_in) from ``refimpl.random`` stream 20 (the output layer's times ``out_scale``),
+    biases 0.01 (the official bias init)."""
     if len(sizes) < 2 or min(sizes) < 1:
         raise ValueError(f"sizes must list >= 2 positive layer widths, got {sizes}")
     params = []
     for layer, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         idx = np.arange(n_in * n_out, dtype=np.uint64) + np.uint64(layer << 32)
         w = R.normal(seed, STREAM_PARAMS, idx).reshape(n_in, n_out) / np.sqrt(n_in)
+        if layer == len(sizes) - 2:
+            w = w * out_scale
         params.append({"w": w, "b": np.full(n_out, 0.01)})
     return params
 
@@ -214,13 +217,15 @@ def _check_training(x, offsets, c, K, steps, lr):
 
 
 def lda_train_erm(x, offsets, c, K: int, hidden: list[int], seed: int, alpha=1.0, sweeps: int = 10,
-                  steps: int = 300, lr: float = 0.02, params0: list | None = None) -> LdaTrained:
+                  steps: int = 300, lr: float = 0.02, out_scale: float = 0.1,
+                  params0: list | None = None) -> LdaTrained:
     """(A) supervised ERM: minimise :func:`lda_erm_loss` over the MLP's parameters by full-batch
     Adam, gradients through every unrolled sweep (digest §1.5 (A)). Item labels are never used.
-    ``params0`` (optional) replaces the seeded initial parameters."""
+    The output layer starts small (``out_scale``): with large initial logits and α < 1 the
+    unrolled loss starts on a plateau (ψ is steep near 0). ``params0`` replaces the seeded start."""
     x, o, cc = _check_training(x, offsets, c, K, steps, lr)
     a = _alpha(np.broadcast_to(alpha, (K,)), K)
-    params = lda_mlp_init(seed, [x.shape[1], *hidden, K]) if params0 is None else params0
+    params = lda_mlp_init(seed, [x.shape[1], *hidden, K], out_scale) if params0 is None else params0
     return _fit(lambda p: lda_erm_loss(lda_mlp(p, x), o, cc, a, sweeps), params, steps, lr)
 
 

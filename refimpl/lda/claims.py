@@ -1,0 +1,252 @@
+"""Claims of logistic LDA (Korshunova, Xiong, Fedoryszak & Theis, NeurIPS 2019) as runnable checks.
+
+Properties P1, P2, P5, P12, P14 of the digest (§1.9; the others are hypothesis tests in
+``tests/lda``), the §1.8 toy table, and the trained regimes: ERM vs the ideal g and the MLP
+baseline, unsupervised recovery and collapse without the regularizer.
+
+| symbol | name | meaning |
+|---|---|---|
+| L_d | ``lda_elbo_nats`` | ELBO of group d |
+| sep | ``sep`` | scale of the toy's topic means |
+| γ | ``gamma`` | topic-usage regularizer weight |
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+from ..claims import at_least, at_most, close, holds_exactly, register
+from . import experiments as X
+from .inference import (lda_elbo_nats, lda_group_offsets, lda_infer, lda_update_alpha_hat,
+                        lda_update_items, lda_update_labels)
+from .special import ROOT, lda_digamma
+from .training import _soft_ce, lda_topic_usage_objective, lda_topic_usage_target
+
+PAPER = "Korshunova, Xiong, Fedoryszak & Theis 2019, Discriminative Topic Modeling with Logistic LDA"
+
+
+@register("lda")
+def digamma_accuracy(size: str):
+    """The Numba digamma agrees with scipy.special.digamma to 1e-12 relative on x > 0."""
+    n = 20_001 if size == "quick" else 400_001
+    x = np.concatenate([np.logspace(-300, 300, n), np.linspace(1e-3, 40, n), ROOT + np.linspace(-0.4, 0.4, n)])
+    ref = special.digamma(x)
+    rel = float(np.max(np.abs(lda_digamma(x) - ref) / np.abs(ref)))
+    return at_most("lda_digamma_vs_scipy", PAPER,
+                   f"max relative error of the Numba ψ against SciPy over {x.size} points in [1e-300, 1e300]",
+                   rel, 1e-12, "float64 round-off is ~1e-16; 1e-12 is the issue's requirement")
+
+
+def _random_problem(rng, max_groups=4, max_items=12):
+    K = int(rng.integers(2, 8))
+    sizes = rng.integers(0, max_items + 1, size=int(rng.integers(1, max_groups + 1)))
+    o = lda_group_offsets(sizes)
+    g = rng.normal(size=(o[-1], K)) * rng.choice([0.1, 1.0, 3.0, 10.0])
+    alpha = np.exp(rng.uniform(np.log(0.05), np.log(5.0), size=K))
+    lam = float(rng.choice([0.0, 1.0, 5.0]))
+    c = np.where(rng.random(o.size - 1) < 0.5, rng.integers(0, K, size=o.size - 1), -1)
+    return g, o, alpha, lam, c
+
+
+@register("lda")
+def p1_monotone_elbo(size: str):
+    """P1: every single update (U1), (U2), (U3) leaves the ELBO the same or higher."""
+    n = 200 if size == "quick" else 2000
+    rng = np.random.default_rng(20191)
+    fails = 0
+    worst = 0.0
+    for _ in range(n):
+        g, o, alpha, lam, c = _random_problem(rng)
+        K = g.shape[1]
+        P = rng.dirichlet(np.ones(K), size=g.shape[0])
+        pc = rng.dirichlet(np.ones(K), size=o.size - 1)
+        pc[c >= 0] = np.eye(K)[c[c >= 0]]
+        ah = np.exp(rng.uniform(-2, 3, size=(o.size - 1, K)))
+        L = lda_elbo_nats(g, o, alpha, lam, P, pc, ah, c)
+        for step in range(9):
+            if step % 3 == 0:
+                ah = lda_update_alpha_hat(P, o, pc, alpha, lam)
+            elif step % 3 == 1:
+                P = lda_update_items(g, o, ah)
+            else:
+                pc = lda_update_labels(ah, lam, c)
+            new = lda_elbo_nats(g, o, alpha, lam, P, pc, ah, c)
+            drop = np.max((L - new) / (1 + np.abs(L)))
+            worst = max(worst, float(drop))
+            fails += int(drop > 1e-9)
+            L = new
+    return holds_exactly("lda_p1_monotone_elbo", PAPER,
+                         f"no single update lowers the ELBO by more than 1e-9·(1+|L|) in {9 * n} updates "
+                         f"of {n} random problems (worst relative drop {worst:.1e})", fails,
+                         "float64 round-off of an ELBO of a few hundred terms is ~1e-14 relative",
+                         details={"worst_relative_drop": worst})
+
+
+def _blei(words, alpha, beta, iters):
+    """Blei, Ng & Jordan (2003) variational E-step for one document, plain loops."""
+    K, N = len(alpha), len(words)
+    phi = np.full((N, K), 1.0 / K)
+    gamma = alpha + N / K
+    for _ in range(iters):
+        for n in range(N):
+            u = beta[:, words[n]] * np.exp(special.digamma(gamma))
+            phi[n] = u / u.sum()
+        gamma = alpha + phi.sum(axis=0)
+    return phi, gamma
+
+
+@register("lda")
+def p5_reduces_to_lda(size: str):
+    """P5: with g = log β[:, w] and λ = 0 the fixed point is LDA's variational E-step."""
+    n = 20 if size == "quick" else 200
+    rng = np.random.default_rng(2003)
+    worst = 0.0
+    for _ in range(n):
+        K, V = int(rng.integers(2, 6)), int(rng.integers(2, 10))
+        beta = rng.dirichlet(np.full(V, 0.5), size=K)
+        alpha = np.exp(rng.uniform(np.log(0.1), np.log(3.0), size=K))
+        sizes = rng.integers(1, 15, size=3)
+        o = lda_group_offsets(sizes)
+        words = rng.integers(0, V, size=o[-1])
+        post = lda_infer(np.log(beta[:, words]).T, o, alpha, 0.0, None, 300)
+        for d in range(3):
+            phi, gamma = _blei(words[o[d]:o[d + 1]], alpha, beta, 300)
+            worst = max(worst, float(np.abs(post.p_hat_dn[o[d]:o[d + 1]] - phi).max()),
+                        float(np.abs(post.alpha_hat[d] - gamma).max() / gamma.max()))
+    return at_most("lda_p5_blei_e_step", PAPER,
+                   f"max difference from Blei et al.'s LDA E-step (φ, γ) over {3 * n} random documents",
+                   worst, 1e-10, "same iteration in exact arithmetic; float64 round-off ~1e-15")
+
+
+@register("lda")
+def p12_regularizer_identity(size: str):
+    """P12: CE with the fixed target γr has the gradient of −γN·(1/K)Σ_k log p̄_k (ε = 0)."""
+    from ..autograd import value_and_grad
+
+    rng = np.random.default_rng(12)
+    worst = 0.0
+    for _ in range(20 if size == "quick" else 200):
+        N, K = int(rng.integers(1, 15)), int(rng.integers(2, 6))
+        g = rng.normal(scale=2.0, size=(N, K))
+        gamma = float(rng.uniform(0.1, 100))
+        p = np.exp(g - g.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        r = lda_topic_usage_target(p, p.mean(axis=0), eps=0.0)
+        _, lhs = value_and_grad(lambda h: _soft_ce(gamma * r, h))(g)
+        fd = np.zeros_like(g)
+        h = 1e-6
+        for i in np.ndindex(g.shape):
+            e = np.zeros_like(g)
+            e[i] = h
+            fd[i] = (float(lda_topic_usage_objective(g + e)) - float(lda_topic_usage_objective(g - e))) / (2 * h)
+        rhs = -gamma * N * fd
+        worst = max(worst, float(np.abs(lhs - rhs).max() / (np.abs(rhs).max() + 1e-12)))
+    return at_most("lda_p12_regularizer_gradient", PAPER,
+                   "relative gap between the CE-with-fixed-target gradient and −γN∇(1/K)Σ log p̄ (central differences)",
+                   worst, 1e-6, "central differences, h = 1e-6: truncation ~1e-12, round-off ~1e-10 relative")
+
+
+@register("lda")
+def toy_table(size: str):
+    """§1.8: item accuracy from g alone, with group inference, and group label accuracy."""
+    n = 100 if size == "quick" else 400
+    out = []
+    for sep, ref in X.DIGEST_TOY_TABLE.items():
+        acc = X.toy_table(range(1, n + 1), sep)
+        med = np.median(acc, axis=0)
+        dev = med - np.array(ref)
+        worst = float(np.abs(dev).max())
+        out.append(at_most(
+            f"lda_toy_table_sep_{sep:g}", PAPER,
+            f"sep = {sep:g}: median over {n} seeds of (item acc. from g, with groups, group label acc.) = "
+            f"({med[0]:.3f}, {med[1]:.3f}, {med[2]:.3f}) vs the digest's ({ref[0]}, {ref[1]}, {ref[2]}): max |Δ|",
+            worst, 0.03,
+            "±0.03 as the issue asks. The digest's row is ONE draw of the random means (per-seed sd 0.04–0.10, "
+            f"measured here); the median over {n} seeds has standard error ≈ 1.25·0.1/√{n}",
+            details={"median": med.tolist(), "mean": acc.mean(axis=0).tolist(), "sd": acc.std(axis=0).tolist(),
+                     "reference": list(ref)}))
+        gain = acc[:, 1] - acc[:, 0]
+        out.append(at_least(
+            f"lda_toy_group_context_gain_sep_{sep:g}", PAPER,
+            f"sep = {sep:g}: group inference raises item accuracy over g alone for every one of {n} seeds "
+            f"(smallest gain {gain.min():.3f}, mean {gain.mean():.3f})",
+            float(gain.min()), 0.0, "a strict improvement on every seed; 6000 items per seed",
+            details={"mean_gain": float(gain.mean())}))
+    return out
+
+
+@register("lda")
+def supervised_erm(size: str):
+    """(A) ERM reaches the ideal-g group accuracy and beats the MLP baseline on item accuracy."""
+    seeds = (1,) if size == "quick" else tuple(range(1, 9))
+    runs = [X.supervised_run(s, steps=150 if size == "quick" else 200) for s in seeds]
+    gap = np.array([r.erm[2] - r.ideal[2] for r in runs])
+    margin = np.array([r.erm[1] - r.mlp_item for r in runs])
+    details = {"seeds": list(seeds), "group_gap": gap.tolist(), "erm": [r.erm.tolist() for r in runs],
+               "ideal": [r.ideal.tolist() for r in runs], "mlp_item": [r.mlp_item for r in runs],
+               "mlp_group": [r.mlp_group for r in runs]}
+    return [
+        close("lda_erm_group_accuracy_vs_ideal", PAPER,
+              f"toy sep 1.5, linear g, 200 training groups, 5 unrolled sweeps: mean over seeds {list(seeds)} of "
+              "(ERM group acc. − ideal-g group acc.) on 500 held-out groups",
+              float(gap.mean()), 0.0, 0.03,
+              "±0.03 as the issue asks; 500 held-out groups give a binomial sd ≈ 0.015 per seed",
+              details=details),
+        at_least("lda_erm_beats_mlp_items", PAPER,
+                 "smallest over seeds of (ERM item acc. with group inference − MLP-baseline item acc.)",
+                 float(margin.min()), 0.0, "strict improvement on every seed; 10 000 held-out items per seed",
+                 details=details),
+    ]
+
+
+@register("lda")
+def unsupervised_recovery(size: str):
+    """(C) with γ = 10 the topics are recovered up to permutation; with γ = 0 they collapse."""
+    seeds = (1,) if size == "quick" else tuple(range(1, 9))
+    with_reg = [X.unsupervised_run(s, 10.0) for s in seeds]
+    without = [X.unsupervised_run(s, 0.0)[0] for s in seeds]
+    dist = np.array([r[0].max_distance for r in with_reg])
+    ideal_dist = np.array([r[1].max_distance for r in with_reg])
+    acc_gap = np.array([r[0].accuracy - r[1].accuracy for r in with_reg])
+    usage = np.array([r[0].min_usage for r in with_reg])
+    usage0 = np.array([r.min_usage for r in without])
+    dist0 = np.array([r.max_distance for r in without])
+    details = {"seeds": list(seeds), "max_distance": dist.tolist(), "ideal_max_distance": ideal_dist.tolist(),
+               "accuracy_gap": acc_gap.tolist(), "min_usage": usage.tolist(), "min_usage_gamma0": usage0.tolist(),
+               "max_distance_gamma0": dist0.tolist()}
+    return [
+        at_most("lda_unsupervised_means_recovered", PAPER,
+                "toy sep 2, linear g, no labels, γ = 10: median over seeds of the largest distance between a "
+                "matched recovered mean (Hungarian) and the true mean", float(np.median(dist)), 0.5,
+                "a quarter of the means' prior scale sep = 2; the ideal g scores 0.03–0.09 on the same data",
+                details=details),
+        at_least("lda_unsupervised_accuracy_vs_ideal", PAPER,
+                 "median over seeds of (item acc. after matching − ideal-g item acc. with groups)",
+                 float(np.median(acc_gap)), -0.05, "5 points of accuracy; 6000 held-out items per seed",
+                 details=details),
+        at_least("lda_unsupervised_all_topics_used", PAPER,
+                 "with γ = 10, the least-used topic's share of items (min over seeds)", float(usage.min()), 0.1,
+                 "uniform usage is 0.25; the toy's Dir(0.2) draws make usage uneven", details=details),
+        at_most("lda_unsupervised_collapse_without_regularizer", PAPER,
+                "NEGATIVE CHECK: with γ = 0 the least-used topic's share (max over seeds) — topics collapse",
+                float(usage0.max()), 0.01, "a collapsed topic has share ≈ 0; 0.01 is 1/25 of uniform",
+                details=details),
+    ]
+
+
+@register("lda")
+def p14_online_vs_batch(size: str):
+    """P14: the streaming estimator of Σ_n p̂_dn agrees with the batch fixed point."""
+    epochs = 30 if size == "quick" else 200
+    whole, shuffled = X.online_vs_batch(epochs=epochs)
+    return [
+        at_most("lda_p14_online_whole_groups", PAPER,
+                "batches = whole groups (N̄ = N_d = 20, α = 1, 10 groups): max |s_d − Σ_n p̂_dn| after 200 passes",
+                whole, 1e-9, "the update then is a batch sweep; converged to round-off"),
+        at_most("lda_p14_online_shuffled", PAPER,
+                f"shuffled minibatches of 5 (N̄ = N_d = 20, α = 1, 20 groups, {epochs} epochs): mean |s̄_d − Σ_n p̂_dn| / N_d, s̄ averaged over "
+                "the last half of the epochs", shuffled, 0.01,
+                "the running average fluctuates by O(√N̄) items and ψ is nonlinear, so a small bias remains "
+                "(measured 0.004 at N_d = 20, 0.0035 at N_d = 100 for α = 0.2); 1% of N_d"),
+    ]
