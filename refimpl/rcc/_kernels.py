@@ -132,6 +132,8 @@ def select_categorical_kernel(state_lw, cdf, sched_L, sched_R, lmax, k0s, k1s, N
                     t += e / (N - n)
                 else:
                     t = e
+                if method != MRC and k >= 0 and math.log(t) - lmax >= best:
+                    break  # T (PFR) and S (ORC) only grow: no later candidate can win
                 z = _categorical(n, cdf, k0, k1)
                 s = _score(method, t, state_lw[z])
                 if s < best or k < 0:
@@ -221,6 +223,8 @@ def select_gaussian_kernel(a, s, lmax, k0, k1, N, method, truncated, table):
                 t = e
         else:
             u = _unif(n, k0, k1)
+        if method <= ORC and k >= 0 and math.log(t) - lmax >= best:
+            break  # lmax = sup ℓ (inf when unbounded): T and S only grow, no later candidate can win
         if k >= 0 or method > MRC:
             # bound ℓ from the bins of the candidate's uniforms (one Philox block per 4 coordinates)
             ub = 0.0

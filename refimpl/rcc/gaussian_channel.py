@@ -173,7 +173,8 @@ def gaussian_channel_encode(mu_q, sigma_q, mu_p, sigma_p, seed: int, d_kl_bits: 
             ideal += float(zipf_ideal_bits(int(k) + 1, lams[i]))
         else:
             n = 1 << int(sizes[i])
-            k = select_gaussian_kernel(a[dims], s[dims], 0.0, k0[0], k1[0], n, 0, False, _table())
+            k = select_gaussian_kernel(a[dims], s[dims], gaussian_log_w_max(a[dims], s[dims]), k0[0], k1[0], n, 0, False,
+                                       _table())
             if coder == "sfe":
                 _put_rank(out, int(k) + 1, zipf_table(float(lams[i]), n, False), ZIPF_PRECISION, False, float(lams[i]))
             ideal += float(truncated_zipf_ideal_bits(int(k) + 1, lams[i], n))

@@ -276,9 +276,8 @@ def select_gaussian_fast(mu_q, sigma_q, mu_p, sigma_p, N: int, seed: int, method
     if method not in METHODS or method == "grs":
         raise ValueError(f"method must be one of ('pfr', 'orc', 'mrc', 'rs') for Gaussians, got {method!r}")
     a, s = whiten(mu_q, sigma_q, mu_p, sigma_p)
-    lmax = 0.0
+    lmax = gaussian_log_w_max(a, s)  # PFR/ORC stop early when finite; RS needs it finite
     if method == "rs":
-        lmax = gaussian_log_w_max(a, s)
         if not np.isfinite(lmax):
             raise ValueError("method 'rs' needs a bounded density ratio: sigma_q < sigma_p in every dimension")
     k0, k1 = _keys(seed)
