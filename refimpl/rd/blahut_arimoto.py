@@ -389,11 +389,13 @@ class RDPoint(NamedTuple):
 
 def blahut_arimoto_point(p_x, d, beta) -> RDPoint:
     """The (rate, distortion) point of slope −β (nats) from :func:`blahut_arimoto` at 1e-12
-    bits: the implementation-independent part of its result (conformance surface)."""
+    bits: the implementation-independent part of its result (conformance surface). Rounded to
+    12 decimals so that the vector file does not depend on the BLAS build (tolerance 1e-9)."""
     r = blahut_arimoto(p_x, d, beta)
-    return RDPoint(r.rate, r.distortion)
+    return RDPoint(round(r.rate, 12), round(r.distortion, 12))
 
 
 def rate_distortion_rate(p_x, d, D) -> float:
-    """R(D) in bits (:func:`rate_distortion`), the rate alone (conformance surface)."""
-    return rate_distortion(p_x, d, D).rate
+    """R(D) in bits (:func:`rate_distortion`), the rate alone (conformance surface), rounded
+    to 12 decimals (BLAS-independent vector files; tolerance 1e-9)."""
+    return round(rate_distortion(p_x, d, D).rate, 12)

@@ -239,5 +239,6 @@ def _result(p, d, W, rate, beta) -> RDPFResult:
 
 
 def rdpf_rate(p_x, d, D, P, divergence: str = "tv") -> float:
-    """R(D, P) in bits (:func:`rdpf`), the rate alone (conformance surface)."""
-    return rdpf(p_x, d, D, P, divergence).rate
+    """R(D, P) in bits (:func:`rdpf`), the rate alone (conformance surface), rounded to 10
+    decimals (BLAS-independent vector files; tolerance 1e-6)."""
+    return round(rdpf(p_x, d, D, P, divergence).rate, 10)
