@@ -212,3 +212,25 @@ def test_sinkhorn_twin_equals_kernel(beta):
     assert ik == it
     np.testing.assert_allclose(fk, ft, atol=1e-12)
     np.testing.assert_allclose(gk, gt, atol=1e-12)
+
+
+@pytest.mark.parametrize("D, P", [(0.1, 0.0), (0.5, 0.0), (1.0, 0.01), (0.5, 0.1), (1.0, 0.1), (0.3, 0.02)])
+def test_gaussian_closed_form_by_direct_search(D, P):
+    # second route (digest §1.5): jointly Gaussian X̂ ~ N(0, s²) with correlation ρ:
+    # R = −½ log2(1 − ρ²), D = 1 + s² − 2ρs, W2² = (1 − s)²; minimise R over (s, ρ) on the
+    # feasible set by a fine grid in s and the smallest feasible ρ in closed form
+    s = np.linspace(max(0.0, 1 - math.sqrt(P)), 1 + math.sqrt(P), 20001)
+    rho = np.clip((1 + s**2 - D) / np.maximum(2 * s, 1e-300), 0.0, 1.0)   # least ρ meeting D
+    ok = rho < 1
+    R = np.where(ok, -0.5 * np.log2(1 - rho**2 + 1e-300), np.inf)
+    assert gaussian_rdpf(1.0, D, P) == pytest.approx(float(np.min(R)), abs=2e-6)
+
+
+@given(st.floats(0.02, 0.4), st.floats(0.02, 0.4), st.floats(0.0, 0.2), st.floats(0.0, 0.2))
+@settings(max_examples=8)
+def test_solver_monotone_three_letters(D1, D2, P1, P2):
+    p = np.array([0.6, 0.25, 0.15])
+    d = 1 - np.eye(3)
+    R = lambda D, P: rdpf(p, d, D, P).rate
+    assert R(max(D1, D2), P1) <= R(min(D1, D2), P1) + 1e-7
+    assert R(D1, max(P1, P2)) <= R(D1, min(P1, P2)) + 1e-7
