@@ -38,6 +38,8 @@ __all__ = [
     "rans_decode_family",
     "rans_encode_py",
     "rans_decode_py",
+    "rans_encode_family_py",
+    "rans_decode_family_py",
     "rans_push",
     "rans_pop",
     "rans_flush",
@@ -151,6 +153,35 @@ def rans_encode_family_py(symbols, kind, loc, scale, low, high, precision) -> by
         f = family_cdf_at_py(k, mu[i], sg[i], low, high, precision, int(idx[i]) + 1) - c
         x = rans_push(x, words, c, f, precision)
     return rans_flush(x, words)
+
+
+class _FamilyRow:
+    """Row i of a family model as a lazy sequence: row[k] = family_cdf_at_py(…, k) (for bisect)."""
+
+    def __init__(self, k, mu, sg, low, high, precision):
+        self.args = (k, float(mu), float(sg), low, high, precision)
+        self.n = high - low + 2
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, j):
+        return family_cdf_at_py(*self.args, j)
+
+
+def rans_decode_family_py(data, kind, loc, scale, low, high, precision) -> np.ndarray:
+    """Readable twin of :func:`rans_decode_family`: pop with the family's cumulative counts
+    (found by bisection over ``family_cdf_at_py``), then the same end checks as rans_decode_py."""
+    k, mu, sg, low, high, precision = check_family_args(kind, loc, scale, low, high, precision)
+    x, words = _words_py(data)
+    out = np.zeros(mu.size, dtype=np.int64)
+    for i in range(mu.size):
+        out[i], x = rans_pop(x, words, _FamilyRow(k, mu[i], sg[i], low, high, precision), precision)
+    if x != RANS_L:
+        raise DecodeError(_STATUS[K.BAD_FINAL])
+    if words:
+        raise DecodeError(_STATUS[K.TRAILING])
+    return out + low
 
 
 # --- fast path (Numba kernels) ---------------------------------------------------------------
