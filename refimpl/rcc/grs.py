@@ -15,7 +15,6 @@ correlation* (CCC 2007 / IEEE T-IT 2010), the greedy rejection sampler; notebook
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 

@@ -24,7 +24,7 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import log_ndtr, ndtr, ndtri
+from scipy.special import ndtr, ndtri
 
 from .. import random as R
 from ._common import DEFAULT_MAX_ITER, LOG2E, RccCapError, check_gaussians, check_int, check_seed

@@ -25,7 +25,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from .. import random as R
-from ._common import (DEFAULT_MAX_ITER, LOG2E, RccCapError, check_gaussians, check_int, check_q_p,
+from ._common import (DEFAULT_MAX_ITER, RccCapError, check_gaussians, check_int, check_q_p,
                       check_seed, gaussian_kl_bits, gaussian_log_w_max, whiten)
 from .index_codes import index_decode, index_encode, zipf_lambda, zipf_mu_hat
 from .select import _keys, rcc_categorical_candidates, rcc_gaussian_candidates
