@@ -139,3 +139,13 @@ def test_vectors_second_route():
         k = decode_value(c["input"]["symbols"])
         data = decode_value(c["expected"]["data"])
         np.testing.assert_array_equal(two_part_decode(data, k.size), k)
+
+
+def test_vectorised_mixture_critic_equals_critic():
+    from refimpl.realism.claims import _mixture_deltas
+
+    got = _mixture_deltas(7, 5, 16)
+    z = R.normal(7, 0, np.arange(5 * 16)).reshape(5, 16)
+    for i in range(5):
+        x = np.clip(np.round(z[i] / 0.1) * 0.1, -6, 6)
+        assert abs(critic(x, code="mixture").delta - got[i]) < 1e-9
