@@ -29,6 +29,7 @@ import numpy as np
 from scipy.special import log_ndtr
 
 from .soft_round import soft_round_inverse
+from .universal import _real
 
 __all__ = [
     "UQ_FAMILIES",
@@ -62,16 +63,6 @@ def check_family(family) -> str:
     if family not in UQ_FAMILIES:
         raise ValueError(f"family must be one of {UQ_FAMILIES}, got {family!r}")
     return family
-
-
-def _real(x, name: str) -> np.ndarray:
-    a = np.asarray(x)
-    if a.dtype == object or a.dtype.kind not in "biuf":
-        raise ValueError(f"{name} must be a real array, got dtype {a.dtype}")
-    a = a.astype(np.float64)
-    if not np.all(np.isfinite(a)):
-        raise ValueError(f"{name} must be finite (no NaN or inf)")
-    return a
 
 
 def check_prior(family, loc, scale, shape: tuple) -> tuple[str, np.ndarray, np.ndarray]:
