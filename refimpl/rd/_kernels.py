@@ -136,3 +136,109 @@ def sinkhorn_kernel(lp, lr, C, tol, max_iter):
         if err < tol:
             break
     return f, g, it
+
+
+@njit(cache=True)
+def _ba_map(p, A, q, out, Z, c):
+    """One BA map q → q·c/Σ(q·c) into ``out``; returns (certified gap of q in nats, f(q))
+    with f(q) = −Σ p ln (Aq)."""
+    n, m = A.shape
+    f = 0.0
+    for i in range(n):
+        Z[i] = _dot4(A, i, q, m)
+        if p[i] > 0.0:
+            f -= p[i] * math.log(Z[i])
+    for j in range(m):
+        c[j] = 0.0
+    for i in range(n):
+        if p[i] > 0.0:
+            w = p[i] / Z[i]
+            for j in range(m):
+                c[j] += w * A[i, j]
+    cmax = -np.inf
+    mean = 0.0
+    tot = 0.0
+    for j in range(m):
+        qn = q[j] * c[j]
+        out[j] = qn
+        tot += qn
+        if c[j] > 0.0:
+            lc = math.log(c[j])
+            if lc > cmax:
+                cmax = lc
+            if qn > 0.0:
+                mean += qn * lc
+    for j in range(m):
+        out[j] = out[j] / tot
+    return cmax - mean, f
+
+
+@njit(cache=True)
+def _objective(p, A, q, Z):
+    n, m = A.shape
+    f = 0.0
+    for i in range(n):
+        Z[i] = _dot4(A, i, q, m)
+        if p[i] > 0.0:
+            f -= p[i] * math.log(Z[i])
+    return f
+
+
+@njit(cache=True)
+def ba_squarem_kernel(p, A, q0, tol_nats, max_iter):
+    """Blahut–Arimoto accelerated by SQUAREM (Varadhan & Roland 2008, scheme S3) with the
+    certified stop of :func:`ba_iterate_kernel` (twin:
+    :func:`refimpl.rd.blahut_arimoto.ba_squarem_twin`). Each cycle: q1 = F(q), q2 = F(q1),
+    r = q1 − q, v = q2 − 2q1 + q, α = min(−‖r‖/‖v‖, −1) halved towards −1 until
+    q − 2αr + α²v > 0, kept if f does not exceed f(q2), else q2. Returns (q, gap, BA maps)."""
+    n, m = A.shape
+    if p.shape[0] != n or q0.shape[0] != m:
+        raise ValueError("shape mismatch")
+    q = q0.copy()
+    q1 = np.empty(m)
+    q2 = np.empty(m)
+    qn = np.empty(m)
+    Z = np.empty(n)
+    c = np.empty(m)
+    it = 0
+    while True:
+        gap, f0 = _ba_map(p, A, q, q1, Z, c)
+        it += 1
+        if gap <= tol_nats or it >= max_iter:
+            return q, gap, it
+        gap1, f1 = _ba_map(p, A, q1, q2, Z, c)
+        it += 1
+        if gap1 <= tol_nats or it >= max_iter:
+            return q1, gap1, it
+        nr = 0.0
+        nv = 0.0
+        for j in range(m):
+            r = q1[j] - q[j]
+            v = q2[j] - 2.0 * q1[j] + q[j]
+            nr += r * r
+            nv += v * v
+        if nv == 0.0:
+            q[:] = q2
+            continue
+        a = min(-math.sqrt(nr) / math.sqrt(nv), -1.0)
+        while True:
+            pos = True
+            for j in range(m):
+                r = q1[j] - q[j]
+                v = q2[j] - 2.0 * q1[j] + q[j]
+                qn[j] = q[j] - 2.0 * a * r + a * a * v
+                if qn[j] <= 0.0:
+                    pos = False
+            if pos or a >= -1.0:
+                break
+            a = 0.5 * (a - 1.0)
+        tot = 0.0
+        for j in range(m):
+            qn[j] = max(qn[j], 1e-300)
+            tot += qn[j]
+        for j in range(m):
+            qn[j] = qn[j] / tot
+        if _objective(p, A, qn, Z) <= _objective(p, A, q2, Z):
+            q[:] = qn
+        else:
+            q[:] = q2
