@@ -121,11 +121,15 @@ def p5_reduces_to_lda(size: str):
 
 @register("lda")
 def p12_regularizer_identity(size: str):
-    """P12: CE with the fixed target γr has the gradient of −γN·(1/K)Σ_k log p̄_k (ε = 0)."""
+    """P12: CE with the fixed target γr has the gradient of −γN·(1/K)Σ_k log p̄_k (ε = 0).
+
+    Measured against the autograd gradient of (1/K)Σ log p̄ (a different function from the CE
+    with a constant target, so the identity is not circular); central differences of the
+    objective are reported in ``details`` (and asserted in tests/lda/test_training.py)."""
     from ..autograd import value_and_grad
 
     rng = np.random.default_rng(12)
-    worst = 0.0
+    worst, worst_fd = 0.0, 0.0
     for _ in range(20 if size == "quick" else 200):
         N, K = int(rng.integers(1, 15)), int(rng.integers(2, 6))
         g = rng.normal(scale=2.0, size=(N, K))
@@ -134,17 +138,22 @@ def p12_regularizer_identity(size: str):
         p /= p.sum(axis=1, keepdims=True)
         r = lda_topic_usage_target(p, p.mean(axis=0), eps=0.0)
         _, lhs = value_and_grad(lambda h: _soft_ce(gamma * r, h))(g)
+        _, grad = value_and_grad(lda_topic_usage_objective)(g)
+        rhs = -gamma * N * grad
+        scale = np.abs(rhs).max() + 1e-300
+        worst = max(worst, float(np.abs(lhs - rhs).max() / scale))
         fd = np.zeros_like(g)
         h = 1e-6
         for i in np.ndindex(g.shape):
             e = np.zeros_like(g)
             e[i] = h
             fd[i] = (float(lda_topic_usage_objective(g + e)) - float(lda_topic_usage_objective(g - e))) / (2 * h)
-        rhs = -gamma * N * fd
-        worst = max(worst, float(np.abs(lhs - rhs).max() / (np.abs(rhs).max() + 1e-12)))
+        worst_fd = max(worst_fd, float(np.abs(lhs + gamma * N * fd).max() / scale))
     return at_most("lda_p12_regularizer_gradient", PAPER,
-                   "relative gap between the CE-with-fixed-target gradient and −γN∇(1/K)Σ log p̄ (central differences)",
-                   worst, 1e-6, "central differences, h = 1e-6: truncation ~1e-12, round-off ~1e-10 relative")
+                   "relative gap between the CE-with-fixed-target gradient and −γN∇(1/K)Σ log p̄ "
+                   f"(autograd); central differences agree to {worst_fd:.1e}",
+                   worst, 1e-9, "an exact identity: float64 round-off ~1e-15 relative",
+                   details={"central_difference_gap": worst_fd})
 
 
 @register("lda")
