@@ -63,7 +63,7 @@ def run(quick: bool = True) -> int:
         p, d = _problem(n)
         L_star = _ours(p, d, 1e-13)
         blahut_arimoto(p, d, 1.0, tol=1e-6)          # warm the Numba cache outside the timings
-        reps = 3 if quick else 7
+        reps = 5 if quick else 9
         for tol in (1e-2, 1e-3, 1e-6, 1e-10):
             t, L = _median_time(lambda: _ours(p, d, tol), reps)
             rows.append((n, f"refimpl tol={tol:g}", t, L - L_star, None))
