@@ -211,7 +211,8 @@ def select_gaussian_kernel(a, s, lmax, k0, k1, N, method, truncated, table):
     k = -1
     t = 0.0
     nb = table.shape[0] - 1
-    fmax = bin_bounds(a, s, table)
+    small = d <= 64  # a d × 1024 bound table fits in cache; for larger d compute the bound per bin
+    fmax = bin_bounds(a, s, table) if small else np.empty((0, 0))
     for n in range(N):
         if method <= MRC:
             e = _exp(n, k0, k1)
@@ -235,7 +236,11 @@ def select_gaussian_kernel(a, s, lmax, k0, k1, N, method, truncated, table):
                     if j + jj >= d:
                         break
                     wv = w0 if jj == 0 else (w1 if jj == 1 else (w2 if jj == 2 else w3))
-                    ub += fmax[j + jj, int(word_to_open_uniform(wv) * nb)]
+                    i = int(word_to_open_uniform(wv) * nb)
+                    if small:
+                        ub += fmax[j + jj, i]
+                    else:
+                        ub += _coord_max(table[i], table[i + 1], a[j + jj], s[j + jj], log_s[j + jj])
             if ub != np.inf:
                 ub += 1e-7 * (1.0 + abs(ub))
                 if method <= MRC:

@@ -169,3 +169,12 @@ def test_kernel_philox_equals_shared_philox():
         assert tuple(int(v) for v in local(*a)) == tuple(int(v) for v in shared(*a))
     ones = [np.uint64(2**64 - 1)] * 6
     assert tuple(int(v) for v in local(*ones)) == tuple(int(v) for v in shared(*ones))
+
+
+@pytest.mark.parametrize("sq", [1.0, 0.9])
+def test_gaussian_kernel_high_dimension_path_equals_twin(sq):
+    # d > 64 computes the bin bound per coordinate instead of from a table
+    mu = np.random.default_rng(8).normal(size=100) * 0.2
+    for s in range(6):
+        for m in ("pfr", "orc"):
+            assert select_gaussian(mu, sq, 0.0, 1.0, 300, s, m).index == select_gaussian_fast(mu, sq, 0.0, 1.0, 300, s, m).index
