@@ -208,7 +208,7 @@ def rdpf(p_x, d, D, P, divergence: str = "tv", *, tol_beta: float = 1e-10) -> RD
     offdiag = d[~np.eye(p.size, dtype=bool)]
     if D <= 1e-12 and np.all(np.diag(d) == 0) and np.all(offdiag > 0):
         W = np.eye(p.size)                       # X̂ = X is the only channel with E d = 0
-        return _result(p, d, W, float(-np.sum(p * np.log2(p))), math.inf)
+        return _result(p, d, W, float(-np.sum(p * np.log2(p))) + 0.0, math.inf)
     scale = float(np.max(d) - np.min(d)) or 1.0
     Gv, pi, r = _best_r(p, d, 1e-9 / scale, P)
     if float(np.sum(pi * d)) <= D:               # D >= D_max(P): rate 0 with X̂ ⫫ X
