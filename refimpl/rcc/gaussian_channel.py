@@ -93,8 +93,8 @@ def gaussian_channel_chunk_seed(seed: int, i: int) -> int:
     return int(w[0]) | int(w[1]) << 64
 
 
-def _lams(sizes: np.ndarray, d_hat: float, exact: bool) -> np.ndarray:
-    share = d_hat * sizes / sizes.sum()
+def _lams(sizes: np.ndarray, d_hat: float, exact: bool, chunk_kl=None) -> np.ndarray:
+    share = d_hat * sizes / sizes.sum() if chunk_kl is None else np.asarray(chunk_kl, dtype=np.float64)
     return 1.0 + 1.0 / (share + (PFR_CONST if exact else DIFFC_CONST))
 
 
@@ -124,7 +124,8 @@ def _kl_header(out: _Bits, d_kl_bits: float) -> float:
 
 def gaussian_channel_encode(mu_q, sigma_q, mu_p, sigma_p, seed: int, d_kl_bits: float | None = None,
                             max_chunk_bits: int = 16, padding_bits: int = 2, exact: bool = False,
-                            max_iter: int = DEFAULT_MAX_ITER, coder: str | None = None) -> GaussianChannelEncoded:
+                            max_iter: int = DEFAULT_MAX_ITER, coder: str | None = None,
+                            chunk_kl: bool = False) -> GaussianChannelEncoded:
     """Send a sample of q = N(μ_q, diag σ_q²) given the shared prior p = N(μ_p, diag σ_p²) and ``seed``.
 
     - ``d_kl_bits`` None: D is computed and sent as side information (D̂ = ⌈8D⌉/8, Elias gamma);
@@ -139,6 +140,9 @@ def gaussian_channel_encode(mu_q, sigma_q, mu_p, sigma_p, seed: int, d_kl_bits: 
       :func:`refimpl.coding.range_encode` (precision 24, tables of :func:`_range_tables`) after
       the side-information bits padded to a byte; ``"sfe"`` (default and only choice in exact
       mode) concatenates Shannon–Fano–Elias codewords bit-exactly.
+    - ``chunk_kl=True``: each chunk's own KL D_i (over its dimensions) is sent as side
+      information, D̂_i = ⌈8 D_i⌉/8 as Elias gamma of ⌈8 D_i⌉ + 1, after the total, and λ_i uses
+      D̂_i instead of the share D̂·size_i/Σ size.
     """
     from ._kernels import pfr_exact_gaussian_kernel, select_gaussian_kernel
 
@@ -154,7 +158,9 @@ def gaussian_channel_encode(mu_q, sigma_q, mu_p, sigma_p, seed: int, d_kl_bits: 
         d_hat = float(d_kl_bits)
     sizes = gaussian_channel_chunk_sizes(d_hat, max_chunk_bits, padding_bits)
     parts = gaussian_channel_partition(a.size, sizes, seed)
-    lams = _lams(sizes, d_hat, exact)
+    kl_dims = gaussian_kl_bits(a, s)
+    ckl = [_kl_header(out, float(np.sum(kl_dims[dims]))) for dims in parts] if chunk_kl else None
+    lams = _lams(sizes, d_hat, exact, ckl)
     x = np.empty(a.size)
     idx = np.empty(sizes.size, dtype=np.int64)
     ideal, iters = 0.0, 0
@@ -200,7 +206,7 @@ def _check_coder(coder, exact: bool) -> str:
 
 def gaussian_channel_decode(data: bytes, nbits: int, mu_p, sigma_p, seed: int, d_kl_bits: float | None = None,
                             max_chunk_bits: int = 16, padding_bits: int = 2, exact: bool = False,
-                            coder: str | None = None) -> np.ndarray:
+                            coder: str | None = None, chunk_kl: bool = False) -> np.ndarray:
     """Inverse of :func:`gaussian_channel_encode` (same ``seed``, ``d_kl_bits``, chunk settings and
     ``exact``): the sample z = μ_p + σ_p·x. DecodeError on a malformed stream."""
     from ..errors import DecodeError
@@ -221,7 +227,8 @@ def gaussian_channel_decode(data: bytes, nbits: int, mu_p, sigma_p, seed: int, d
         d_hat = float(d_kl_bits)
     sizes = gaussian_channel_chunk_sizes(d_hat, max_chunk_bits, padding_bits)
     parts = gaussian_channel_partition(mu_p.size, sizes, seed)
-    lams = _lams(sizes, d_hat, exact)
+    ckl = [(_gamma_get(rd) - 1) / KL_SIDE_INFO_STEPS for _ in parts] if chunk_kl else None
+    lams = _lams(sizes, d_hat, exact, ckl)
     x = np.empty(mu_p.size)
     if coder == "range":
         from ..coding import range_decode

@@ -98,3 +98,13 @@ def test_decode_rejects_malformed(coder):
         gaussian_channel_encode(np.ones(8), 1.0, 0.0, 1.0, seed=1, exact=True, coder="range")
     with pytest.raises(ValueError, match="sigma_p"):
         gaussian_channel_encode(np.ones(8), 1.0, 0.0, 0.0, seed=1)
+
+
+@pytest.mark.parametrize("coder", ["range", "sfe"])
+def test_chunk_kl_side_information_round_trip(coder):
+    mu = np.random.default_rng(6).normal(size=60) * np.linspace(0.05, 1.0, 60)
+    e = gaussian_channel_encode(mu, 1.0, 0.0, 1.0, seed=9, max_chunk_bits=6, coder=coder, chunk_kl=True)
+    z = gaussian_channel_decode(e.data, e.nbits, np.zeros(60), 1.0, 9, max_chunk_bits=6, coder=coder, chunk_kl=True)
+    np.testing.assert_array_equal(z, e.sample)
+    plain = gaussian_channel_encode(mu, 1.0, 0.0, 1.0, seed=9, max_chunk_bits=6, coder=coder)
+    assert np.array_equal(plain.indices, e.indices) and e.ideal_bits != plain.ideal_bits
