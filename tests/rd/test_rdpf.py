@@ -234,3 +234,16 @@ def test_solver_monotone_three_letters(D1, D2, P1, P2):
     R = lambda D, P: rdpf(p, d, D, P).rate
     assert R(max(D1, D2), P1) <= R(min(D1, D2), P1) + 1e-7
     assert R(D1, max(P1, P2)) <= R(D1, min(P1, P2)) + 1e-7
+
+
+@pytest.mark.parametrize("n, D, P", [(4, 0.3, 0.05), (5, 0.6, 0.0)])
+def test_larger_alphabets_against_direct_slsqp(n, D, P):
+    # |x − x̂| distortion on n letters; the direct optimiser on W agrees to ~1e-12 here
+    rng = np.random.Generator(np.random.Philox(n))
+    p = rng.dirichlet(np.ones(n) * 2)
+    d = np.abs(np.subtract.outer(np.arange(n), np.arange(n))).astype(float)
+    r = rdpf(p, d, D, P)
+    ref = _slsqp_on_W(p, d, D, P, starts=4)
+    assert r.rate <= ref + 1e-9
+    assert r.rate == pytest.approx(ref, abs=1e-6)
+    assert r.distortion <= D + 1e-9 and r.perception <= P + 1e-9
