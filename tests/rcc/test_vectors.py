@@ -83,7 +83,7 @@ def test_gaussian_channel_cases_decode():
         if c["result"] != "valid":
             continue
         x, e = decode_value(c["input"]), decode_value(c["expected"])
-        kw = {k: x[k] for k in ("d_kl_bits", "max_chunk_bits", "padding_bits", "exact") if k in x}
+        kw = {k: x[k] for k in ("d_kl_bits", "max_chunk_bits", "padding_bits", "exact", "coder", "chunk_kl") if k in x}
         z = gaussian_channel_decode(e["data"], e["nbits"], x["mu_p"], x["sigma_p"], x["seed"], **kw)
         np.testing.assert_array_equal(z, e["sample"])
 
