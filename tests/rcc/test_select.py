@@ -178,3 +178,13 @@ def test_gaussian_kernel_high_dimension_path_equals_twin(sq):
     for s in range(6):
         for m in ("pfr", "orc"):
             assert select_gaussian(mu, sq, 0.0, 1.0, 300, s, m).index == select_gaussian_fast(mu, sq, 0.0, 1.0, 300, s, m).index
+
+
+@settings(max_examples=40)
+@given(st.integers(1, 9), st.floats(0.3, 1.6), st.integers(1, 400), st.integers(0, 2**128 - 1),
+       st.sampled_from(["pfr", "orc", "mrc"]))
+def test_gaussian_kernel_equals_twin_property(d, sq, n, seed, method):
+    mu = np.random.default_rng(d).normal(size=d)
+    a, b = select_gaussian(mu, sq, 0.1, 1.2, n, seed, method), select_gaussian_fast(mu, sq, 0.1, 1.2, n, seed, method)
+    assert a.index == b.index
+    np.testing.assert_array_equal(a.sample, b.sample)
