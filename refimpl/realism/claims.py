@@ -224,8 +224,11 @@ def critic_histogram(size: str, outdir):
         for name in groups:
             groups[name].append(critic(imgs[name], code="two_part_split").delta)
     fig, ax = plt.subplots(figsize=(6, 3.5))
+    allv = np.concatenate([np.asarray(v) for v in groups.values()])
+    bins = np.linspace(allv.min() - 50, allv.max() + 50, 90)  # one set of bins for every group
+    ax.axvline(0.0, color="k", lw=0.8)
     for name, vals in groups.items():
-        ax.hist(vals, bins=30, alpha=0.6, label=name)
+        ax.hist(vals, bins=bins, alpha=0.7, label=name)
     ax.set_xlabel("δ (bits), real two-part code with split, d = 32×32")
     ax.set_ylabel("images")
     ax.set_title("Universal critic: samples of p vs unrealistic inputs")
