@@ -138,8 +138,8 @@ def gaussian_channel_encode(mu_q, sigma_q, mu_p, sigma_p, seed: int, d_kl_bits: 
       untruncated Zipf λ_i = 1 + 1/(D_i + log2(e)/e + 1). ``max_iter`` caps each chunk.
     - ``coder``: ``"range"`` (default in truncated mode) codes all chunk ranks with
       :func:`refimpl.coding.range_encode` (precision 24, tables of :func:`_range_tables`) after
-      the side-information bits padded to a byte; ``"sfe"`` (default and only choice in exact
-      mode) concatenates Shannon–Fano–Elias codewords bit-exactly.
+      the side-information bits padded to a byte; ``"prefix"`` (default and only choice in exact
+      mode) concatenates the canonical prefix codewords of :mod:`refimpl.rcc.index_codes` bit-exactly.
     - ``chunk_kl=True``: each chunk's own KL D_i (over its dimensions) is sent as side
       information, D̂_i = ⌈8 D_i⌉/8 as Elias gamma of ⌈8 D_i⌉ + 1, after the total, and λ_i uses
       D̂_i instead of the share D̂·size_i/Σ size.
@@ -181,7 +181,7 @@ def gaussian_channel_encode(mu_q, sigma_q, mu_p, sigma_p, seed: int, d_kl_bits: 
             n = 1 << int(sizes[i])
             k = select_gaussian_kernel(a[dims], s[dims], gaussian_log_w_max(a[dims], s[dims]), k0[0], k1[0], n, 0, False,
                                        _table())
-            if coder == "sfe":
+            if coder == "prefix":
                 _put_rank(out, int(k) + 1, zipf_table(float(lams[i]), n, False), ZIPF_PRECISION, False, float(lams[i]))
             ideal += float(truncated_zipf_ideal_bits(int(k) + 1, lams[i], n))
         idx[i] = k
@@ -198,9 +198,9 @@ def gaussian_channel_encode(mu_q, sigma_q, mu_p, sigma_p, seed: int, d_kl_bits: 
 
 def _check_coder(coder, exact: bool) -> str:
     if coder is None:
-        return "sfe" if exact else "range"
-    if coder not in ("range", "sfe") or (exact and coder == "range"):
-        raise ValueError(f"coder must be 'range' or 'sfe' ('sfe' only in exact mode), got {coder!r}")
+        return "prefix" if exact else "range"
+    if coder not in ("range", "prefix") or (exact and coder == "range"):
+        raise ValueError(f"coder must be 'range' or 'prefix' ('prefix' only in exact mode), got {coder!r}")
     return coder
 
 

@@ -3,8 +3,9 @@
 Citations: Li & El Gamal (IEEE T-IT 2018), proof of the SFRL (Zipf code with λ = 1 + 1/μ);
 Theis & Yosri (ICML 2022), hybrid-coding notebook (``coding_cost_hybrid``: λ = 1 + 1/μ̂ with
 μ̂ = I − log2 M + log2(e)/e + 1); JeremyIV/diffc ``zipf.rs`` (truncated Zipf, s = 1 + 1/(D + 0.4831),
-CMF quantised to 2^24). Digest §4. Codeword construction: Shannon–Fano–Elias (Cover & Thomas,
-*Elements of Information Theory*, §5.9), Elias gamma (Elias 1975).
+CMF quantised to 2^24). Digest §4. Codewords: a canonical prefix code with Shannon lengths,
+Kraft-tightened (Cover & Thomas, *Elements of Information Theory*, §5.4 and §5.8), Elias gamma
+(Elias 1975) for side information.
 
 | symbol | name | meaning |
 |---|---|---|
@@ -15,10 +16,10 @@ CMF quantised to 2^24). Digest §4. Codeword construction: Shannon–Fano–Elia
 | λ log2 k + log2 ζ(λ) | :func:`zipf_ideal_bits` | ideal code length |
 | 2^P | ``precision`` | total count of the quantised table |
 
-Bitstream (``specs/rcc.md`` § Index codes): each rank is one Shannon–Fano–Elias codeword of its
-symbol in the quantised table (length ⌈log2(2^P/f)⌉ + 1 ≤ ideal + 2 bits, a prefix code, so
-codewords concatenate). With ``escape`` the table covers ranks 1..n plus an escape symbol
-carrying the Zipf tail mass; a rank k > n (n = 2^16) is the escape codeword, then the SFE
+Bitstream (``specs/rcc.md`` § Index codes): each rank is one codeword of a canonical prefix code
+of its quantised table (length ≤ ⌈log2(2^P/f)⌉, so ≤ ideal + 1 bit plus quantisation loss;
+prefix-free, so codewords concatenate). With ``escape`` the table covers ranks 1..n plus an escape symbol
+carrying the Zipf tail mass; a rank k > n (n = 2^16) is the escape codeword, then the
 codeword of its bit length b in an octave table (mass ∝ 2^{(1−λ)(b−17)}), then its b − 1 low bits. Bits are packed MSB first into bytes, zero-padded; ``nbits`` is the exact length.
 """
 
@@ -152,32 +153,74 @@ class _Reader:
         return b
 
 
-def _sfe_len(f: int, precision: int) -> int:
-    """⌈log2(2^P/f)⌉ + 1 = P − bit_length(f) + 2 (for powers of two and the rest alike)."""
-    return precision - f.bit_length() + 2
+class _Canonical(NamedTuple):
+    length: np.ndarray   # l_s: Shannon length ⌈log2(2^P/f_s)⌉ = P − bitlen(f_s) + 1, then Kraft-tightened
+    code: np.ndarray     # canonical codeword of each symbol (as an integer of l_s bits)
+    order: np.ndarray    # symbols sorted by (l_s, s)
+    first: list          # first codeword of each length L (index L)
+    count: list          # number of symbols of each length
+    start: list          # position in ``order`` of the first symbol of each length
 
 
-def _sfe_code(c: int, f: int, precision: int) -> tuple[int, int]:
-    """Shannon–Fano–Elias codeword: the first l = ⌈log2(2^P/f)⌉ + 1 bits of (c + f/2)/2^P."""
-    length = _sfe_len(f, precision)
-    return ((2 * c + f) << length) >> (precision + 1), length
+_CANON: dict = {}
 
 
-def _sfe_put(out: _Bits, sym: int, cdf: np.ndarray, precision: int):
-    c, f = int(cdf[sym]), int(cdf[sym + 1] - cdf[sym])
-    out.put(*_sfe_code(c, f, precision))
+def _canonical(cdf: np.ndarray, precision: int) -> _Canonical:
+    """Canonical prefix code of a quantised table: Shannon lengths ⌈log2(2^P/f)⌉ (Kraft:
+    Σ 2^-l ≤ Σ f/2^P = 1), tightened greedily (most probable symbols first) while Kraft holds, so
+    every length stays ≤ its Shannon length (≤ ideal + 1 bit); codewords are assigned in order
+    of (length, symbol)."""
+    key = (id(cdf), cdf.size, precision)
+    hit = _CANON.get(key)
+    if hit is not None and hit[0] is cdf:
+        return hit[1]
+    f = np.diff(cdf).astype(np.int64)
+    length = precision + 1 - np.frexp(f.astype(np.float64))[1].astype(np.int64)  # frexp exponent = bit length
+    # Kraft tightening: in order of decreasing f (ties: smaller symbol first), shorten each
+    # codeword while Σ 2^-l stays ≤ 1 (integer arithmetic in units of 2^-maxL).
+    maxl = int(length.max())
+    kraft = int(np.sum(np.left_shift(np.int64(1), maxl - length)))
+    full = 1 << maxl
+    ls = length.tolist()
+    for sym in np.lexsort((np.arange(f.size), -f)).tolist():
+        while ls[sym] > 1 and kraft + (1 << (maxl - ls[sym])) <= full:
+            kraft += 1 << (maxl - ls[sym])
+            ls[sym] -= 1
+        if kraft == full:
+            break
+    length = np.array(ls, dtype=np.int64)
+    order = np.lexsort((np.arange(f.size), length))
+    maxl = int(length.max())
+    count = np.bincount(length, minlength=maxl + 1).tolist()
+    first, start, code_v, pos = [0] * (maxl + 2), [0] * (maxl + 2), 0, 0
+    for L in range(1, maxl + 1):
+        code_v <<= 1
+        first[L], start[L] = code_v, pos
+        code_v += count[L]
+        pos += count[L]
+    rank = np.empty(f.size, dtype=np.int64)
+    rank[order] = np.arange(f.size)
+    code = np.array(first, dtype=np.int64)[length] + rank - np.array(start, dtype=np.int64)[length]
+    res = _Canonical(length, code, order, first, count, start)
+    if len(_CANON) > 64:
+        _CANON.clear()
+    _CANON[key] = (cdf, res)
+    return res
 
 
-def _sfe_get(rd: _Reader, cdf: np.ndarray, precision: int) -> int:
+def _sym_put(out: _Bits, sym: int, cdf: np.ndarray, precision: int):
+    c = _canonical(cdf, precision)
+    out.put(int(c.code[sym]), int(c.length[sym]))
+
+
+def _sym_get(rd: _Reader, cdf: np.ndarray, precision: int) -> int:
+    c = _canonical(cdf, precision)
     v = 0
-    for length in range(1, precision + 2):
+    for L in range(1, len(c.count)):
         v = (v << 1) | rd.bit()
-        x = v << (precision - length) if length <= precision else v >> (length - precision)
-        s = int(np.searchsorted(cdf, x, side="right")) - 1
-        s = min(max(s, 0), cdf.size - 2)
-        code, ln = _sfe_code(int(cdf[s]), int(cdf[s + 1] - cdf[s]), precision)
-        if ln == length and code == v:
-            return s
+        off = v - c.first[L]
+        if c.count[L] and 0 <= off < c.count[L]:
+            return int(c.order[c.start[L] + off])
     raise DecodeError("no Zipf codeword matches the stream")
 
 
@@ -207,6 +250,7 @@ def _gamma_get(rd: _Reader) -> int:
 TAIL_BUCKETS = 48  # escape buckets: bit lengths 17..64 of the rank
 
 
+@functools.lru_cache(maxsize=64)
 def _tail_table(lam: float, precision: int) -> np.ndarray:
     """Escape bucket table: bucket j (rank bit length b = 17 + j) has mass ∝ 2^{(1−λ)j}, the
     Zipf mass ratio between consecutive octaves, so bucket + raw low bits cost ≈ λ·log2 k."""
@@ -215,19 +259,21 @@ def _tail_table(lam: float, precision: int) -> np.ndarray:
     total = 1 << precision
     f = np.maximum(1, np.floor(pmf * total)).astype(np.int64)
     f[0] += total - int(f.sum())
-    return np.concatenate([[0], np.cumsum(f)]).astype(np.int64)
+    t = np.concatenate([[0], np.cumsum(f)]).astype(np.int64)
+    t.setflags(write=False)
+    return t
 
 
 def _put_rank(out: _Bits, k: int, cdf: np.ndarray, precision: int, escape: bool, lam: float):
     n = cdf.size - 1 - (1 if escape else 0)
     if k <= n:
-        _sfe_put(out, k - 1, cdf, precision)
+        _sym_put(out, k - 1, cdf, precision)
     elif escape:
         b = int(k).bit_length()
         if b > 16 + TAIL_BUCKETS or n != ZIPF_TABLE_SIZE:
             raise ValueError("rank must be < 2**64 (and the escape table has 2**16 ranks)")
-        _sfe_put(out, n, cdf, precision)
-        _sfe_put(out, b - 17, _tail_table(lam, precision), precision)
+        _sym_put(out, n, cdf, precision)
+        _sym_put(out, b - 17, _tail_table(lam, precision), precision)
         out.put(int(k) - (1 << (b - 1)), b - 1)
     else:
         raise ValueError(f"rank {k} is beyond the truncated table of {n} ranks")
@@ -235,10 +281,10 @@ def _put_rank(out: _Bits, k: int, cdf: np.ndarray, precision: int, escape: bool,
 
 def _get_rank(rd: _Reader, cdf: np.ndarray, precision: int, escape: bool, lam: float) -> int:
     n = cdf.size - 1 - (1 if escape else 0)
-    s = _sfe_get(rd, cdf, precision)
+    s = _sym_get(rd, cdf, precision)
     if s < n:
         return s + 1
-    b = 17 + _sfe_get(rd, _tail_table(lam, precision), precision)
+    b = 17 + _sym_get(rd, _tail_table(lam, precision), precision)
     v = 1
     for _ in range(b - 1):
         v = (v << 1) | rd.bit()
