@@ -16,7 +16,9 @@ order of emission). Decoders return a status code: 0 ok, 1 stream exhausted (tru
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
 
 from ._family_kernels import family_cdf_at, family_find_bracket
 
@@ -48,17 +50,18 @@ def _flush(x, buf, pos):
     return pos
 
 
-@njit(cache=True, inline="always")
-def _mulhi(a, b):
-    """High 64 bits of the 128-bit product a·b (uint64), from four 32×32-bit products."""
-    a_lo = a & _LO
-    a_hi = a >> _U32
-    b_lo = b & _LO
-    b_hi = b >> _U32
-    t = a_lo * b_lo
-    m1 = a_hi * b_lo + (t >> _U32)
-    m2 = a_lo * b_hi + (m1 & _LO)
-    return a_hi * b_hi + (m1 >> _U32) + (m2 >> _U32)
+@intrinsic
+def _mulhi(typingctx, a, b):
+    """High 64 bits of the 128-bit product a·b (uint64) as one LLVM i128 multiply (one ``mul``
+    on x86-64; Numba has no 128-bit integer type). Equal to ⌊a·b / 2**64⌋ by definition."""
+    sig = types.uint64(types.uint64, types.uint64)
+
+    def codegen(context, builder, signature, args):
+        i128 = ir.IntType(128)
+        prod = builder.mul(builder.zext(args[0], i128), builder.zext(args[1], i128))
+        return builder.trunc(builder.lshr(prod, ir.Constant(i128, 64)), ir.IntType(64))
+
+    return sig, codegen
 
 
 @njit(cache=True)
@@ -95,32 +98,57 @@ def reciprocals(cdf, p):
 
 
 @njit(cache=True)
-def encode_shared(sym, cdf, p):
-    """Shared table: division-free C(s, x) through per-symbol reciprocals (same bytes as _put)."""
+def encoder_table(cdf, p):
+    """Per-symbol rows (threshold, rcp, shift, bias, M − f) packed in one (A, 5) uint64 array, so a
+    symbol's constants share a cache line; threshold = f·2**(63−p) (renormalise iff x ≥ it, the
+    same test as (x >> (63 − p)) ≥ f for integer x)."""
     rcp, shift, bias, cmpl = reciprocals(cdf, p)
+    A = cdf.size - 1
+    t = np.empty((A, 5), np.uint64)
+    for s in range(A):
+        t[s, 0] = np.uint64(cdf[s + 1] - cdf[s]) << np.uint64(63 - p)
+        t[s, 1] = rcp[s]
+        t[s, 2] = shift[s]
+        t[s, 3] = bias[s]
+        t[s, 4] = cmpl[s]
+    return t
+
+
+@njit(cache=True)
+def encode_shared(sym, cdf, p):
+    """Shared table: division-free C(s, x) through per-symbol reciprocals (same bytes as _put).
+    Checks every symbol against [0, A) in the same pass: returns start = −1 if one is outside
+    (the caller raises ValueError), so the public call makes one pass over the symbols."""
+    t = encoder_table(cdf, p)
+    A = cdf.size - 1
     n = sym.size
     buf = np.empty(n + 2, dtype=np.uint32)
     pos = n + 2
     x = L
-    s63 = np.uint64(63 - p)
     for i in range(n - 1, -1, -1):
         s = sym[i]
-        if (x >> s63) >= np.uint64(cdf[s + 1] - cdf[s]):
+        if s < 0 or s >= A:
+            return buf, -1
+        if x >= t[s, 0]:
             pos -= 1
             buf[pos] = np.uint32(x & _LO)
             x >>= _U32
-        x = x + bias[s] + (_mulhi(x, rcp[s]) >> shift[s]) * cmpl[s]
+        x = x + t[s, 3] + (_mulhi(x, t[s, 1]) >> t[s, 2]) * t[s, 4]
     return buf, _flush(x, buf, pos)
 
 
 @njit(cache=True)
 def encode_rows(sym, cdf, p):
+    """One table per symbol (row i for symbol i); start = −1 if a symbol is outside [0, A)."""
     n = sym.size
     buf = np.empty(n + 2, dtype=np.uint32)
     pos = n + 2
     x = L
+    A = cdf.shape[1] - 1
     for i in range(n - 1, -1, -1):
         s = sym[i]
+        if s < 0 or s >= A:
+            return buf, -1
         c = cdf[i, s]
         x, pos = _put(x, c, cdf[i, s + 1] - c, p, buf, pos)
     return buf, _flush(x, buf, pos)

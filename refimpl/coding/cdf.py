@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["check_precision", "check_cdf", "check_symbols"]
+from . import _cdf_kernels as _CK
+
+__all__ = ["check_precision", "check_cdf", "check_cdf_np", "check_symbols", "as_symbol_array", "raise_symbol_range"]
 
 
 def check_precision(precision, low: int, high: int) -> int:
@@ -29,13 +31,8 @@ def check_precision(precision, low: int, high: int) -> int:
     return int(precision)
 
 
-def check_cdf(cdf, precision: int, n: int | None = None) -> np.ndarray:
-    """Validate an integer CDF table and return it as a C-contiguous int64 array.
-
-    Requirements (ValueError otherwise, naming ``cdf``): integer dtype; shape ``(A+1,)`` or
-    ``(n, A+1)`` with A ≥ 1 (and the leading dimension equal to ``n`` when given); every row
-    starts at 0, ends at 2**precision and increases strictly (every frequency ≥ 1).
-    """
+def _check_cdf_shape(cdf, n):
+    """Dtype and shape checks shared by both routes; returns the table as a C-contiguous int64 array."""
     c = np.asarray(cdf)
     if c.dtype == object or not np.issubdtype(c.dtype, np.integer):
         raise ValueError(f"cdf must be an integer array, got dtype {c.dtype}")
@@ -43,17 +40,48 @@ def check_cdf(cdf, precision: int, n: int | None = None) -> np.ndarray:
         raise ValueError(f"cdf must have shape (A+1,) or (n, A+1) with A >= 1, got {c.shape}")
     if c.ndim == 2 and n is not None and c.shape[0] != n:
         raise ValueError(f"cdf has {c.shape[0]} rows but there are {n} symbols")
-    c = np.ascontiguousarray(c, dtype=np.int64)
+    return np.ascontiguousarray(c, dtype=np.int64)
+
+
+_ENDS_MSG = "every cdf row must start at 0 and end at 2**precision = {total}"
+_INCREASING_MSG = "cdf must increase strictly: every symbol needs a frequency >= 1"
+
+
+def check_cdf_np(cdf, precision: int, n: int | None = None) -> np.ndarray:
+    """Readable NumPy twin of :func:`check_cdf` (same checks, same order, same messages)."""
+    c = _check_cdf_shape(cdf, n)
     total = 1 << precision
     if c.size and (np.any(c[..., 0] != 0) or np.any(c[..., -1] != total)):
-        raise ValueError(f"every cdf row must start at 0 and end at 2**precision = {total}")
+        raise ValueError(_ENDS_MSG.format(total=total))
     if c.size and np.any(np.diff(c, axis=-1) < 1):
-        raise ValueError("cdf must increase strictly: every symbol needs a frequency >= 1")
+        raise ValueError(_INCREASING_MSG)
     return c
 
 
-def check_symbols(symbols, alphabet_size: int) -> np.ndarray:
-    """Validate symbols: a 1-D integer array with values in [0, alphabet_size)."""
+def check_cdf(cdf, precision: int, n: int | None = None) -> np.ndarray:
+    """Validate an integer CDF table and return it as a C-contiguous int64 array.
+
+    Requirements (ValueError otherwise, naming ``cdf``): integer dtype; shape ``(A+1,)`` or
+    ``(n, A+1)`` with A ≥ 1 (and the leading dimension equal to ``n`` when given); every row
+    starts at 0, ends at 2**precision and increases strictly (every frequency ≥ 1).
+    The value checks run in one Numba pass (``_cdf_kernels.cdf_status``); readable twin
+    :func:`check_cdf_np` (a test shows both accept and reject the same tables with the same message).
+    """
+    c = _check_cdf_shape(cdf, n)
+    total = 1 << precision
+    if c.size:
+        st = _CK.cdf_status(c.reshape(-1, c.shape[-1]), np.int64(total))
+        if st == _CK.CDF_BAD_ENDS:
+            raise ValueError(_ENDS_MSG.format(total=total))
+        if st == _CK.CDF_NOT_INCREASING:
+            raise ValueError(_INCREASING_MSG)
+    return c
+
+
+def as_symbol_array(symbols) -> np.ndarray:
+    """The dtype and shape half of :func:`check_symbols`: a 1-D integer array (any values),
+    returned as C-contiguous int64 (no copy if it already is). Kernels that check the range
+    themselves take this and report a bad symbol through :func:`raise_symbol_range`."""
     s = np.asarray(symbols)
     if s.ndim != 1:
         raise ValueError(f"symbols must be a 1-D array, got shape {s.shape}")
@@ -61,6 +89,18 @@ def check_symbols(symbols, alphabet_size: int) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     if s.dtype == object or not np.issubdtype(s.dtype, np.integer):
         raise ValueError(f"symbols must be integers, got dtype {s.dtype}")
-    if s.min() < 0 or s.max() >= alphabet_size:
-        raise ValueError(f"symbols must be in [0, {alphabet_size}), got values in [{s.min()}, {s.max()}]")
     return np.ascontiguousarray(s, dtype=np.int64)
+
+
+def raise_symbol_range(s: np.ndarray, alphabet_size: int) -> None:
+    """ValueError of :func:`check_symbols` for symbols outside [0, alphabet_size) (if any)."""
+    if s.size and (s.min() < 0 or s.max() >= alphabet_size):
+        raise ValueError(f"symbols must be in [0, {alphabet_size}), got values in [{s.min()}, {s.max()}]")
+
+
+def check_symbols(symbols, alphabet_size: int) -> np.ndarray:
+    """Validate symbols: a 1-D integer array with values in [0, alphabet_size)."""
+    s0 = np.asarray(symbols)
+    s = as_symbol_array(s0)
+    raise_symbol_range(s0, alphabet_size)  # on the caller's values, before the int64 cast
+    return s

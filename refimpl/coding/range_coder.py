@@ -32,7 +32,7 @@ import numpy as np
 
 from ..errors import DecodeError
 from . import _range_kernels as K
-from .cdf import check_cdf, check_precision, check_symbols
+from .cdf import as_symbol_array, check_cdf, check_precision, raise_symbol_range
 from .models import check_family_args
 
 __all__ = [
@@ -152,11 +152,16 @@ def _check_data(data) -> bytes:
     return bytes(data)
 
 
-def _prepare(symbols, cdf, precision):
+def _prepare(symbols, cdf, precision, check_range=True):
+    """Validated (symbols, cdf, precision). With ``check_range=False`` the symbols' range is left
+    to the kernel (which returns −2 for a symbol outside [0, A); see :func:`range_encode`)."""
     precision = check_precision(precision, *RANGE_PRECISION_RANGE)
-    n = np.asarray(symbols).shape[0] if np.ndim(symbols) == 1 else None
+    symbols = np.asarray(symbols)
+    n = symbols.shape[0] if symbols.ndim == 1 else None
     c = check_cdf(cdf, precision, n)
-    s = check_symbols(symbols, c.shape[-1] - 1)
+    s = as_symbol_array(symbols)
+    if check_range:
+        raise_symbol_range(s, c.shape[-1] - 1)
     if c.ndim == 2 and c.shape[0] != s.size:
         raise ValueError(f"cdf has {c.shape[0]} rows but there are {s.size} symbols")
     return s, c, precision
@@ -185,12 +190,14 @@ def range_encode(symbols, cdf, precision: int) -> bytes:
     """Range-encode symbol indices ``symbols`` (1-D, in [0, A)) with integer CDF ``cdf``: one
     shared table ``(A+1,)`` or one per symbol ``(n, A+1)``, total 2**precision, precision in
     [1, 24]. Returns the canonical byte string (specs/coding.md § Range coder)."""
-    s, c, precision = _prepare(symbols, cdf, precision)
+    s, c, precision = _prepare(symbols, cdf, precision, check_range=False)
     out = _out_buffer(s.size, precision)
     if c.ndim == 1:
         length = K.encode_shared(s, c, precision, out)
     else:
         length = K.encode_rows(s, c, precision, out)
+    if length == -2:  # a symbol outside [0, A), found by the kernel: check_symbols' ValueError
+        raise_symbol_range(np.asarray(symbols), c.shape[-1] - 1)  # the caller's values, uncast
     if length < 0:
         raise AssertionError(f"range coder kernel failed with status {length}")
     return out[:length].tobytes()

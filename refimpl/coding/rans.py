@@ -26,7 +26,7 @@ import numpy as np
 
 from ..errors import DecodeError
 from . import _rans_kernels as K
-from .cdf import check_cdf, check_precision, check_symbols
+from .cdf import as_symbol_array, check_cdf, check_precision, check_symbols, raise_symbol_range
 from .models import PRECISION_RANGE, check_family_args, family_cdf_at_py
 
 __all__ = [
@@ -221,15 +221,18 @@ def rans_encode(symbols, cdf, precision: int) -> bytes:
     Returns the byte string of specs/coding.md § rANS (8 + 4k bytes; 8 for an empty message).
     ``precision`` in [1, 24]; ValueError for a bad table, precision or symbol."""
     precision = check_precision(precision, *PRECISION_RANGE)
-    s = np.asarray(symbols)
-    cdf = check_cdf(cdf, precision, s.shape[0] if s.ndim == 1 else None)
-    s = check_symbols(s, cdf.shape[-1] - 1)
+    s0 = np.asarray(symbols)
+    cdf = check_cdf(cdf, precision, s0.shape[0] if s0.ndim == 1 else None)
+    s = as_symbol_array(s0)  # dtype and shape; the kernels check the range in their own pass
     if cdf.ndim == 1:
         buf, start = K.encode_shared(s, cdf, precision)
     else:
         if cdf.shape[0] != s.size:
             raise ValueError(f"cdf has {cdf.shape[0]} rows but there are {s.size} symbols")
         buf, start = K.encode_rows(s, cdf, precision)
+    if start < 0:  # a symbol outside [0, A): the same ValueError as check_symbols
+        raise_symbol_range(s0, cdf.shape[-1] - 1)  # the caller's values (before any int64 cast)
+        raise AssertionError("rANS kernel reported a bad symbol that is in range")  # a bug
     return _to_bytes(buf, start)
 
 
