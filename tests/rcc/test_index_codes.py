@@ -68,3 +68,15 @@ def test_invalid_arguments():
         index_encode([0], 1.5)
     with pytest.raises(ValueError, match="d_kl_bits"):
         zipf_mu_hat(-1.0)
+
+
+@given(st.floats(1.05, 4.0), st.integers(2, 300), st.booleans())
+def test_canonical_code_is_prefix_free_and_within_shannon_lengths(lam, n, escape):
+    from refimpl.rcc.index_codes import _canonical
+    cdf = zipf_table(lam, n, escape, precision=16)
+    c = _canonical(cdf, 16)
+    f = np.diff(cdf)
+    assert np.all(c.length <= 16 + 1 - np.array([int(x).bit_length() for x in f]))  # Shannon lengths
+    assert sum(2.0 ** -int(x) for x in c.length) <= 1.0
+    words = sorted(format(int(v), f"0{int(l)}b") for v, l in zip(c.code, c.length))
+    assert all(not b.startswith(a) for a, b in zip(words, words[1:]))  # sorted: a prefix would be adjacent
