@@ -32,7 +32,8 @@ ORC_SIZES = {
 
 def _notebook_targets(states: int, alpha: float, targets: int) -> list[np.ndarray]:
     """The notebook's targets: for r = 0..targets−1, the legacy generator seeded with r draws
-    q ~ Dirichlet(α·1) (``np.random.seed(r); scipy.stats.dirichlet.rvs``)."""
+    q ~ Dirichlet(α·1) (the notebook seeds NumPy's legacy global generator with r, then calls
+    ``scipy.stats.dirichlet.rvs``; a seeded ``RandomState(r)`` draws the same numbers)."""
     out = []
     for r in range(targets):
         q = np.random.RandomState(r).dirichlet([alpha] * states)
