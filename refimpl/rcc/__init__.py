@@ -7,7 +7,7 @@ from .gaussian_channel import (GaussianChannelEncoded, gaussian_channel_chunk_se
 from .astar import astar_decode_gaussian_1d, astar_encode_gaussian_1d
 from .gprs import (GaussianTau, gprs_decode_categorical, gprs_decode_gaussian_1d, gprs_encode_categorical,
                    gprs_encode_gaussian_1d, gprs_split_decode_gaussian_1d, gprs_split_encode_gaussian_1d,
-                   gprs_tau_discrete)
+                   gprs_encode_triangular, gprs_tau_discrete, gprs_tau_triangular)
 from .grs import grs_decode_categorical, grs_encode_categorical, grs_expected_steps, grs_mu_hat
 from .hybrid import (HybridEncoded, hybrid_cost_bounds, hybrid_decode_gaussian, hybrid_encode_gaussian,
                      hybrid_gaussian_setup)
@@ -36,4 +36,5 @@ __all__ = [
     "GaussianTau", "gprs_tau_discrete", "gprs_encode_categorical", "gprs_decode_categorical",
     "gprs_encode_gaussian_1d", "gprs_decode_gaussian_1d", "gprs_split_encode_gaussian_1d",
     "gprs_split_decode_gaussian_1d", "astar_encode_gaussian_1d", "astar_decode_gaussian_1d",
+    "gprs_tau_triangular", "gprs_encode_triangular",
 ]

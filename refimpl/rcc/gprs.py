@@ -34,7 +34,7 @@ from .select import rcc_categorical_candidates
 
 __all__ = ["gprs_tau_discrete", "GaussianTau", "gprs_encode_categorical", "gprs_decode_categorical",
            "gprs_encode_gaussian_1d", "gprs_split_encode_gaussian_1d", "gprs_split_decode_gaussian_1d",
-           "gprs_decode_gaussian_1d"]
+           "gprs_decode_gaussian_1d", "gprs_tau_triangular", "gprs_encode_triangular"]
 
 
 def gprs_tau_discrete(h, q, p) -> np.ndarray:
@@ -255,3 +255,38 @@ def gprs_split_decode_gaussian_1d(data: bytes, nbits: int, mu_p, sigma_p, seed: 
     raise AssertionError("unreachable")
 
 
+
+
+def gprs_tau_triangular(h, width: float) -> np.ndarray:
+    """τ(h) for a triangular target of width W inside the uniform proposal on [0, 1]: the part of
+    the triangle above η is a similar triangle, E_p[(w − η)₊] = (1 − ηW/2)², so
+    τ(h) = h/(1 − hW/2) and σ(t) = 2t/(2 + Wt) (Flamich 2023, repo example; digest §3.8)."""
+    h = np.asarray(h, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        return np.where(h * width / 2 < 1, h / (1 - h * width / 2), np.inf)
+
+
+def gprs_encode_triangular(lo: float, hi: float, mode: float, seed: int, mu_hat: float = 2.0,
+                           max_iter: int = 10_000) -> RccEncoded:
+    """Global GPRS for q = Triangular(lo, hi, mode) against p = U(0, 1) (the GPRS repository's
+    example: lo = 0.3, hi = 0.7, mode = 0.58; E[N] = sup w = 2/(hi − lo)). X_i is the stream-0
+    uniform of index i, T from stream 1."""
+    if not (0 <= lo <= mode <= hi <= 1 and hi > lo):
+        raise ValueError("need 0 <= lo <= mode <= hi <= 1 and hi > lo")
+    seed = check_seed(seed)
+    width = hi - lo
+    peak = 2.0 / width
+    t = 0.0
+    for start in range(0, check_int(max_iter, "max_iter", 1), 256):
+        idx = np.arange(start, min(start + 256, max_iter), dtype=np.uint64)
+        x = R.uniform(seed, R.STREAM_CANDIDATES, idx)
+        w = np.where(x < mode, peak * (x - lo) / max(mode - lo, 1e-300), peak * (hi - x) / max(hi - mode, 1e-300))
+        w = np.clip(np.where((x >= lo) & (x <= hi), w, 0.0), 0.0, peak)
+        times = t + np.cumsum(R.exponential(seed, R.STREAM_NOISE, idx))
+        hit = np.nonzero(times <= gprs_tau_triangular(w, width))[0]
+        if hit.size:
+            k = start + int(hit[0])
+            c = _zipf_code(k + 1, mu_hat)
+            return RccEncoded(k, float(x[hit[0]]), c.data, c.nbits, c.ideal_bits, k + 1)
+        t = float(times[-1])
+    raise RccCapError(f"GPRS drew max_iter={max_iter} candidates without accepting")

@@ -75,3 +75,13 @@ def test_refuses_unbounded_ratio():
     for enc in (gprs_encode_gaussian_1d, gprs_split_encode_gaussian_1d, astar_encode_gaussian_1d):
         with pytest.raises(ValueError):
             enc(1.0, 1.0, 0.0, 1.0, 0)
+
+
+def test_triangular_gprs_matches_closed_form_and_refuses_bad_shape():
+    from refimpl.rcc import gprs_encode_triangular, gprs_tau_triangular
+    # τ(h) = h/(1 − hW/2): at h = 2.5, W = 0.4 it is 2.5/0.5 = 5; at the peak h = 5 it is infinite
+    assert gprs_tau_triangular(2.5, 0.4) == 5.0 and np.isinf(gprs_tau_triangular(5.0, 0.4))
+    e = gprs_encode_triangular(0.3, 0.7, 0.58, 3)
+    assert 0.3 <= e.sample <= 0.7 and e.iterations == e.index + 1
+    with pytest.raises(ValueError):
+        gprs_encode_triangular(0.7, 0.3, 0.5, 0)
