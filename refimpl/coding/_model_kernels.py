@@ -55,3 +55,26 @@ def quantize_rows(p, precision):
             f[r, i] -= 1
             f[r, j] += 1
     return f
+
+
+@njit(cache=True)
+def family_params_status(mu, sg):
+    """One pass over per-symbol family parameters (float64 arrays of equal length), with the
+    precedence of the readable checks in ``models.check_family_values_np``: 1 if some loc is not
+    finite, else 2 if some scale is not finite, else 3 if some scale ≤ 0, else 0."""
+    bad_sg_finite = False
+    bad_sg_sign = False
+    for i in range(mu.size):
+        m = mu[i]
+        if not (m - m == 0.0):  # NaN or ±inf
+            return 1
+        s = sg[i]
+        if not (s - s == 0.0):
+            bad_sg_finite = True
+        elif s <= 0.0:
+            bad_sg_sign = True
+    if bad_sg_finite:
+        return 2
+    if bad_sg_sign:
+        return 3
+    return 0

@@ -134,17 +134,18 @@ def encode_rows(symbols, cdf, precision, out):
 
 
 @njit(cache=True)
-def encode_family(k_idx, kind, loc, scale, low_v, high_v, precision, out):
-    """Encode symbol indices k (value − low) under a quantized family, one (loc, scale) each."""
+def encode_family(values, kind, loc, scale, low_v, high_v, precision, out):
+    """Encode values in [low_v, high_v] (int64; −2 if one is outside) under a quantized family,
+    one (loc, scale) each; the symbol index is k = value − low_v."""
     p = np.uint64(precision)
-    A = high_v - low_v + 1
-    if loc.size != k_idx.size or scale.size != k_idx.size:
+    if loc.size != values.size or scale.size != values.size:
         return -3
     low, rng, pos = _ZERO, _RANGE_INIT, 0
-    for i in range(k_idx.size):
-        k = k_idx[i]
-        if k < 0 or k >= A:
+    for i in range(values.size):
+        v = values[i]
+        if v < low_v or v > high_v:
             return -2
+        k = v - low_v
         c0 = family_cdf_at(kind, loc[i], scale[i], low_v, high_v, precision, k)
         c1 = family_cdf_at(kind, loc[i], scale[i], low_v, high_v, precision, k + 1)
         if c1 <= c0:

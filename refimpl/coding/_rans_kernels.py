@@ -155,13 +155,17 @@ def encode_rows(sym, cdf, p):
 
 
 @njit(cache=True)
-def encode_family(kidx, kind, loc, scale, low, high, p):
-    n = kidx.size
+def encode_family(values, kind, loc, scale, low, high, p):
+    """Values in [low, high] (int64) under a quantized family; start = −1 if one is outside."""
+    n = values.size
     buf = np.empty(n + 2, dtype=np.uint32)
     pos = n + 2
     x = L
     for i in range(n - 1, -1, -1):
-        k = kidx[i]
+        v = values[i]
+        if v < low or v > high:
+            return buf, -1
+        k = v - low
         c = family_cdf_at(kind, loc[i], scale[i], low, high, p, k)
         f = family_cdf_at(kind, loc[i], scale[i], low, high, p, k + 1) - c
         x, pos = _put(x, c, f, p, buf, pos)

@@ -202,13 +202,25 @@ def check_family_args(kind, loc, scale, low, high, precision):
     if sg.dtype == object or sg.dtype.kind not in "iuf" or sg.ndim > 1 or (sg.ndim == 1 and sg.shape != mu.shape):
         raise ValueError(f"scale must be a scalar or a real array of loc's shape {mu.shape}, got shape {sg.shape}")
     sg = np.ascontiguousarray(np.broadcast_to(np.asarray(sg, dtype=np.float64), mu.shape))
-    if not np.all(np.isfinite(mu)):
-        raise ValueError("loc must be finite")
-    if not np.all(np.isfinite(sg)):
-        raise ValueError("scale must be finite")
-    if np.any(sg <= 0):
-        raise ValueError("scale must be > 0 (sigma <= 0 is not a distribution)")
+    st = MK.family_params_status(mu, sg)  # one Numba pass; readable twin: check_family_values_np
+    if st:
+        raise ValueError(_FAMILY_VALUE_ERRORS[st])
     return k, mu, sg, low, high, precision
+
+
+_FAMILY_VALUE_ERRORS = {1: "loc must be finite", 2: "scale must be finite",
+                        3: "scale must be > 0 (sigma <= 0 is not a distribution)"}
+
+
+def check_family_values_np(mu: np.ndarray, sg: np.ndarray) -> None:
+    """Readable twin of the value checks in :func:`check_family_args` (``_model_kernels.
+    family_params_status``): the same ValueError, with the same precedence."""
+    if not np.all(np.isfinite(mu)):
+        raise ValueError(_FAMILY_VALUE_ERRORS[1])
+    if not np.all(np.isfinite(sg)):
+        raise ValueError(_FAMILY_VALUE_ERRORS[2])
+    if np.any(sg <= 0):
+        raise ValueError(_FAMILY_VALUE_ERRORS[3])
 
 
 def family_cdf(kind, loc, scale, low: int, high: int, precision: int) -> np.ndarray:

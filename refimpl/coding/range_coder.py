@@ -243,11 +243,11 @@ def range_encode_family(symbols, kind, loc, scale, low: int, high: int, precisio
         raise ValueError(f"symbols must be a 1-D array of loc's length {mu.shape[0]}, got shape {x.shape}")
     if x.size and (x.dtype == object or not np.issubdtype(x.dtype, np.integer)):
         raise ValueError(f"symbols must be integers, got dtype {x.dtype}")
-    if x.size and (x.min() < low or x.max() > high):
+    v = np.ascontiguousarray(x, dtype=np.int64)  # no copy if already int64; range checked in the kernel
+    out = _out_buffer(v.size, precision)
+    length = K.encode_family(v, k, mu, sg, low, high, precision, out)
+    if length == -2:  # the kernel found a value outside [low, high]: the message quotes the caller's values
         raise ValueError(f"symbols must be in [low, high] = [{low}, {high}], got values in [{x.min()}, {x.max()}]")
-    idx = np.ascontiguousarray(x, dtype=np.int64) - low
-    out = _out_buffer(idx.size, precision)
-    length = K.encode_family(idx, k, mu, sg, low, high, precision, out)
     if length < 0:
         raise AssertionError(f"range coder kernel failed with status {length}")
     return out[:length].tobytes()

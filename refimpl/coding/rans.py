@@ -257,16 +257,27 @@ def rans_decode(data, cdf, precision: int, n: int) -> np.ndarray:
     return out
 
 
-def _family_indices(symbols, n: int, low: int, high: int) -> np.ndarray:
+def _family_values(symbols, n: int) -> np.ndarray:
+    """Shape and dtype checks of the family encoders; the values as C-contiguous int64 (no copy
+    if they already are). The range [low, high] is checked by the kernel (or _family_indices)."""
     v = np.asarray(symbols)
     if v.ndim != 1 or v.shape[0] != n:
         raise ValueError(f"symbols must be a 1-D array of len(loc) = {n} values, got shape {v.shape}")
     if v.size and (v.dtype == object or not np.issubdtype(v.dtype, np.integer)):
         raise ValueError(f"symbols must be integers, got dtype {v.dtype}")
-    v = v.astype(np.int64)
+    return np.ascontiguousarray(v, dtype=np.int64)
+
+
+def _raise_family_range(v: np.ndarray, low: int, high: int) -> None:
     if v.size and (v.min() < low or v.max() > high):
         raise ValueError(f"symbols must be in [low, high] = [{low}, {high}], got values in [{v.min()}, {v.max()}]")
-    return np.ascontiguousarray(v - low)
+
+
+def _family_indices(symbols, n: int, low: int, high: int) -> np.ndarray:
+    """Checked symbol indices value − low (readable route, used by the twins)."""
+    v = _family_values(symbols, n)
+    _raise_family_range(v, low, high)
+    return v - low
 
 
 def rans_encode_family(symbols, kind, loc, scale, low: int, high: int, precision: int) -> bytes:
@@ -275,8 +286,11 @@ def rans_encode_family(symbols, kind, loc, scale, low: int, high: int, precision
 
     Same byte format as :func:`rans_encode` (its per-symbol table is ``family_cdf``)."""
     k, mu, sg, low, high, precision = check_family_args(kind, loc, scale, low, high, precision)
-    idx = _family_indices(symbols, mu.size, low, high)
-    buf, start = K.encode_family(idx, k, mu, sg, low, high, precision)
+    v = _family_values(symbols, mu.size)
+    buf, start = K.encode_family(v, k, mu, sg, low, high, precision)
+    if start < 0:  # a value outside [low, high], found in the kernel's pass: the same ValueError
+        _raise_family_range(v, low, high)
+        raise AssertionError("rANS family kernel reported a value that is in range")  # a bug
     return _to_bytes(buf, start)
 
 

@@ -124,3 +124,49 @@ def test_huge_unsigned_symbols_are_rejected_with_their_own_values(coder):
     s = np.array([1, 2**64 - 1, 0], dtype=np.uint64)
     with pytest.raises(ValueError, match=re.escape(_symbol_error(s, 3))):
         coder(s, np.array([0, 5, 9, 16]), 4)
+
+
+# --- family encoders: parameter checks (Numba pass vs NumPy twin) and in-kernel range checks ---
+
+from refimpl.coding import _model_kernels as MK  # noqa: E402
+from refimpl.coding.models import check_family_values_np  # noqa: E402
+from refimpl.coding.range_coder import range_encode_family  # noqa: E402
+from refimpl.coding.rans import rans_encode_family, rans_encode_family_py  # noqa: E402
+
+_SPECIAL = [0.0, -0.0, 1e-300, -1e-300, 5e-324, 1.0, -2.5, np.inf, -np.inf, np.nan, 1e308]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.tuples(st.sampled_from(_SPECIAL), st.sampled_from(_SPECIAL)), max_size=6))
+def test_family_params_kernel_equals_numpy_twin(pairs):
+    mu = np.array([a for a, _ in pairs], dtype=np.float64)
+    sg = np.array([b for _, b in pairs], dtype=np.float64)
+    try:
+        check_family_values_np(mu, sg)
+        want = None
+    except ValueError as e:
+        want = str(e)
+    st_ = MK.family_params_status(mu, sg)
+    from refimpl.coding.models import _FAMILY_VALUE_ERRORS
+    assert (None if st_ == 0 else _FAMILY_VALUE_ERRORS[st_]) == want
+
+
+def _family_error(v, low, high):
+    return f"symbols must be in [low, high] = [{low}, {high}], got values in [{min(v)}, {max(v)}]"
+
+
+@pytest.mark.parametrize("coder", [rans_encode_family, rans_encode_family_py, range_encode_family])
+@pytest.mark.parametrize("values", [[-5], [5], [0, 1, -4, 4, 9], [-2**62, 0, 0, 0, 0]])
+def test_family_encoders_reject_values_outside_the_domain(coder, values):
+    v = np.array(values, dtype=np.int64)
+    with pytest.raises(ValueError, match=re.escape(_family_error(values, -4, 4))):
+        coder(v, "gaussian", np.zeros(v.size), np.ones(v.size), -4, 4, 12)
+
+
+@pytest.mark.parametrize("coder", [rans_encode_family, range_encode_family])
+def test_family_encoders_same_bytes_for_other_integer_dtypes(coder):
+    v = np.array([-4, 0, 3, 4, 1, -1], dtype=np.int64)
+    args = ("laplace", np.linspace(-3, 3, 6), 1.5, -4, 4, 16)
+    ref = coder(v, *args)
+    for dt in (np.int8, np.int32, np.int16):
+        assert coder(v.astype(dt), *args) == ref
