@@ -20,7 +20,7 @@ LDA", NeurIPS 2019; regimes as read from the official code (``logistic_lda_ce``,
 
 Randomness: parameters are drawn from ``refimpl.random`` stream 20 (normals; index = layer·2^32
 + position), so a seed fixes the initial model on any platform. Optimiser: Adam (Kingma & Ba
-2015) written out here (``_adam_step``) so this module needs only the autograd core.
+2015) from ``refimpl.autograd.optim``.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import numpy as np
 
 from .. import random as R
 from ..autograd import ops, value_and_grad
+from ..autograd.optim import adam_init, adam_update
 from ..autograd.core import primitive
 from .inference import _alpha, _finite_2d, _labels, _lam, _offsets, lda_infer
 
@@ -172,33 +173,15 @@ def lda_vi_loss(g, targets):
 # --- optimiser -------------------------------------------------------------------------------
 
 
-def _adam_step(params, grads, m, v, t: int, lr: float, b1=0.9, b2=0.999, eps=1e-8):
-    """One Adam step on a list of {"w", "b"} dicts (Kingma & Ba 2015, Alg. 1)."""
-    new_p, new_m, new_v = [], [], []
-    for p, g, mm, vv in zip(params, grads, m, v):
-        lp, lm, lv = {}, {}, {}
-        for k in p:
-            lm[k] = b1 * mm[k] + (1 - b1) * g[k]
-            lv[k] = b2 * vv[k] + (1 - b2) * g[k] ** 2
-            mhat = lm[k] / (1 - b1**t)
-            vhat = lv[k] / (1 - b2**t)
-            lp[k] = p[k] - lr * mhat / (np.sqrt(vhat) + eps)
-        new_p.append(lp)
-        new_m.append(lm)
-        new_v.append(lv)
-    return new_p, new_m, new_v
-
-
 def _fit(loss_of_params, params, steps: int, lr: float, decay: float = 1.0) -> LdaTrained:
     """Full-batch Adam for ``steps`` steps; learning rate lr·decay^(step/steps)."""
-    m = [{k: np.zeros_like(a) for k, a in p.items()} for p in params]
-    v = [{k: np.zeros_like(a) for k, a in p.items()} for p in params]
+    state = adam_init(params)
     losses = np.empty(steps)
     vg = value_and_grad(loss_of_params)
     for t in range(1, steps + 1):
         loss, grads = vg(params)
         losses[t - 1] = float(loss)
-        params, m, v = _adam_step(params, grads, m, v, t, lr * decay ** ((t - 1) / max(steps, 1)))
+        params, state = adam_update(params, grads, state, lr * decay ** ((t - 1) / max(steps, 1)))
     return LdaTrained(params, losses)
 
 
@@ -244,8 +227,7 @@ def lda_train_vi(x, offsets, c, K: int, hidden: list[int], seed: int, alpha=1.0,
     if not (np.isfinite(gamma) and gamma >= 0):
         raise ValueError(f"gamma must be finite and >= 0, got {gamma}")
     params = lda_mlp_init(seed, [x.shape[1], *hidden, K])
-    m = [{k: np.zeros_like(v) for k, v in p.items()} for p in params]
-    v = [{k: np.zeros_like(u) for k, u in p.items()} for p in params]
+    state = adam_init(params)
     losses = np.empty(steps)
     for t in range(1, steps + 1):
         g = lda_mlp(params, x)
@@ -257,7 +239,7 @@ def lda_train_vi(x, offsets, c, K: int, hidden: list[int], seed: int, alpha=1.0,
             targets = targets + gamma * lda_topic_usage_target(p, p.mean(axis=0), eps)
         loss, grads = value_and_grad(lambda q: lda_vi_loss(lda_mlp(q, x), targets))(params)
         losses[t - 1] = float(loss)
-        params, m, v = _adam_step(params, grads, m, v, t, lr)
+        params, state = adam_update(params, grads, state, lr)
     return LdaTrained(params, losses)
 
 
