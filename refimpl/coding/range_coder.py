@@ -161,7 +161,7 @@ def _prepare(symbols, cdf, precision, check_range=True):
     c = check_cdf(cdf, precision, n)
     s = as_symbol_array(symbols)
     if check_range:
-        raise_symbol_range(s, c.shape[-1] - 1)
+        raise_symbol_range(symbols, c.shape[-1] - 1)  # on the caller's values, before the int64 cast
     if c.ndim == 2 and c.shape[0] != s.size:
         raise ValueError(f"cdf has {c.shape[0]} rows but there are {s.size} symbols")
     return s, c, precision

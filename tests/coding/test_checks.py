@@ -117,7 +117,7 @@ def test_encoders_bad_symbol_anywhere_in_a_long_message(coder):
         assert coder(s.astype(dt), cdf, 16) == coder(s, cdf, 16)
 
 
-@pytest.mark.parametrize("coder", [rans_encode, range_encode])
+@pytest.mark.parametrize("coder", [rans_encode, range_encode, rans_encode_py, range_encode_twin])
 def test_huge_unsigned_symbols_are_rejected_with_their_own_values(coder):
     """uint64 values ≥ 2**63 wrap to negatives in the int64 cast: still rejected, and the message
     quotes the caller's values, as check_symbols does."""
