@@ -7,41 +7,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from llvmlite import ir
-from numba import njit, types, uint64
-from numba.extending import intrinsic
+from numba import njit, uint64
 
-from .._philox import M0, M1, W0, W1, word_to_normal, word_to_open_uniform, word_to_uniform
+from .._philox import philox_block, word_to_normal, word_to_open_uniform, word_to_uniform
 
-
-@intrinsic
-def _umulhilo(typingctx, a, b):
-    """(hi, lo) of the 128-bit product a·b as one LLVM i128 multiply (Numba has no 128-bit
-    integers; refimpl._philox assembles the product from 32-bit halves, ≈ 5× slower here)."""
-    sig = types.UniTuple(types.uint64, 2)(types.uint64, types.uint64)
-
-    def codegen(context, builder, signature, args):
-        x, y = args
-        i128 = ir.IntType(128)
-        prod = builder.mul(builder.zext(x, i128), builder.zext(y, i128))
-        lo = builder.trunc(prod, ir.IntType(64))
-        hi = builder.trunc(builder.lshr(prod, ir.Constant(i128, 64)), ir.IntType(64))
-        return context.make_tuple(builder, signature.return_type, (hi, lo))
-
-    return sig, codegen
-
-
-@njit(cache=True, inline="always")
-def philox_block(c0, c1, c2, c3, k0, k1):
-    """Philox4x64-10, the same function as :func:`refimpl._philox.philox_block` (equality tested)."""
-    for r in range(10):
-        if r > 0:
-            k0 = k0 + W0
-            k1 = k1 + W1
-        hi0, lo0 = _umulhilo(M0, c0)
-        hi1, lo1 = _umulhilo(M1, c2)
-        c0, c1, c2, c3 = hi1 ^ c1 ^ k0, lo1, hi0 ^ c3 ^ k1, lo0
-    return c0, c1, c2, c3
 
 PFR, ORC, MRC, RS, GRS = 0, 1, 2, 3, 4
 S_CAND = uint64(0)

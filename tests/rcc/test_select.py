@@ -160,17 +160,6 @@ def test_gaussian_kernel_shortcut_equals_twin_any_variance(method, sq):
         assert select_gaussian(*args).index == select_gaussian_fast(*args).index
 
 
-def test_kernel_philox_equals_shared_philox():
-    from refimpl._philox import philox_block as shared
-    from refimpl.rcc._kernels import philox_block as local
-    rng = np.random.default_rng(0)
-    for _ in range(2000):
-        a = [np.uint64(x) for x in rng.integers(0, 2**64, size=6, dtype=np.uint64)]
-        assert tuple(int(v) for v in local(*a)) == tuple(int(v) for v in shared(*a))
-    ones = [np.uint64(2**64 - 1)] * 6
-    assert tuple(int(v) for v in local(*ones)) == tuple(int(v) for v in shared(*ones))
-
-
 @pytest.mark.parametrize("sq", [1.0, 0.9])
 def test_gaussian_kernel_high_dimension_path_equals_twin(sq):
     # d > 64 computes the bin bound per coordinate instead of from a table
