@@ -66,6 +66,12 @@ class Claim:
     topic: str = ""
     details: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        if not (math.isfinite(float(self.tolerance)) and float(self.tolerance) >= 0):
+            raise ValueError(f"tolerance must be finite and >= 0, got {self.tolerance}")
+        if bool(self.holds) != _verdict(self.measured, self.reference, self.relation, self.tolerance):
+            raise ValueError("holds must equal the verdict computed from measured, reference and tolerance")
+
     def as_record(self) -> dict:
         """JSON-ready record (non-finite floats as strings)."""
         rec = asdict(self)
@@ -163,7 +169,10 @@ def register(topic: str) -> Callable[[Callable], Callable]:
 
     def deco(fn: Callable) -> Callable:
         lst = _CLAIMS.setdefault(topic, [])
-        if fn.__name__ not in {f.__name__ for f in lst}:
+        same = [f for f in lst if f.__name__ == fn.__name__]
+        if same and same[0].__module__ != fn.__module__:
+            raise ValueError(f"claim {topic}.{fn.__name__} registered twice ({same[0].__module__}, {fn.__module__})")
+        if not same:  # re-importing the same module registers nothing new
             lst.append(fn)
         return fn
 
@@ -177,7 +186,10 @@ def register_figure(topic: str) -> Callable[[Callable], Callable]:
 
     def deco(fn: Callable) -> Callable:
         lst = _FIGURES.setdefault(topic, [])
-        if fn.__name__ not in {f.__name__ for f in lst}:
+        same = [f for f in lst if f.__name__ == fn.__name__]
+        if same and same[0].__module__ != fn.__module__:
+            raise ValueError(f"figure {topic}.{fn.__name__} registered twice ({same[0].__module__}, {fn.__module__})")
+        if not same:
             lst.append(fn)
         return fn
 

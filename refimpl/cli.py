@@ -45,7 +45,7 @@ def _run_claims(topics: list[str], size: str) -> list[C.Claim]:
             got = C.run_claim(fn, topic, size)
         except Exception as e:  # a crashing claim is a failed claim, reported with its reason
             got = [C.Claim(fn.__name__, "", f"claim function raised {type(e).__name__}: {e}", float("nan"),
-                           float("nan"), "==", 0.0, "crashed", False, topic)]
+                           0.0, "==", 0.0, "crashed", False, topic)]
         dt = time.perf_counter() - t0
         for c in got:
             _err(f"      {'PASS' if c.holds else 'FAIL'} {c.name}: measured {_fmt(c.measured)} "
@@ -68,7 +68,12 @@ def _figures(topics: list[str], size: str, out: Path) -> list[tuple[str, str]]:
     for t in topics:
         for fn in C.figures_of(t):
             _err(f"figure {t}.{fn.__name__} ...")
-            for p in fn(size, figdir):
+            try:
+                paths = fn(size, figdir)
+            except Exception as e:  # a broken figure is reported; the claims report is still written
+                _err(f"      figure {t}.{fn.__name__} FAILED: {type(e).__name__}: {e}")
+                continue
+            for p in paths:
                 made.append((t, str(Path(p).relative_to(out))))
     return made
 

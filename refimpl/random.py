@@ -99,9 +99,9 @@ def words(seed: int, stream: int, index, d: int | None = None) -> np.ndarray:
     """Raw 64-bit words: shape ``index.shape`` (d is None: word 0) or ``index.shape + (d,)``."""
     k0, k1 = _key(seed)
     s = _u64(stream, "stream")
+    if d is not None and (isinstance(d, (bool, np.bool_)) or not isinstance(d, (int, np.integer)) or d < 0):
+        raise ValueError(f"d must be None or an integer >= 0, got {d!r}")
     width = 1 if d is None else int(d)
-    if width < 0:
-        raise ValueError(f"d must be >= 0, got {d}")
     flat, shape = _indices(index)
     out = _philox.philox_words(k0, k1, s, flat, width)
     return out.reshape(shape) if d is None else out.reshape(shape + (width,))
@@ -128,7 +128,8 @@ def normal(seed: int, stream: int, index, d: int | None = None) -> np.ndarray:
 
 
 def categorical(seed: int, stream: int, index, pmf) -> np.ndarray:
-    """Inverse-CDF categorical draw: the smallest i with cumsum(pmf)[i] > u (u from word 0).
+    """Inverse-CDF categorical draw: the smallest i with cumsum(pmf)[i] > u (u from word 0),
+    clipped to the last symbol of positive mass.
 
     ``pmf`` is one probability vector (summing to 1 within 1e-9, non-negative)."""
     p = np.asarray(pmf, dtype=np.float64)
@@ -138,4 +139,5 @@ def categorical(seed: int, stream: int, index, pmf) -> np.ndarray:
         raise ValueError("pmf must be finite, non-negative and sum to 1 (within 1e-9)")
     u = uniform(seed, stream, index)
     c = np.cumsum(p)
-    return np.minimum(np.searchsorted(c, u, side="right"), p.size - 1).astype(np.int64)
+    last = int(np.flatnonzero(p > 0)[-1])  # u beyond a sum slightly below 1 maps to the last positive mass
+    return np.minimum(np.searchsorted(c, u, side="right"), last).astype(np.int64)

@@ -144,7 +144,9 @@ def as_outputs(result: Any) -> dict:
 
 def vector_file(topic: str, version: int, spec: str, verified_by: list[str], notes: dict[str, str],
                 groups: list[dict]) -> dict:
-    """The envelope of one vector file; ids are numbered 1… across the file."""
+    """The envelope of one vector file; ids are numbered 1… across the file (the groups given
+    are copied, not changed)."""
+    groups = [{**g, "cases": [dict(c) for c in g["cases"]]} for g in groups]
     n = 0
     for g in groups:
         for c in g["cases"]:

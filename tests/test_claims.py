@@ -23,3 +23,22 @@ def test_verdict_is_computed_not_given():
     assert not C.holds_exactly("x", "p", "s", 1, "why").holds
     with pytest.raises(ValueError, match="why"):
         C.close("x", "p", "s", 1.0, 1.0, 0.1, "")
+
+
+def test_claims_cannot_be_built_inconsistent():
+    with pytest.raises(ValueError, match="tolerance"):
+        C.close("x", "p", "s", 1.0, 5.0, float("inf"), "why")
+    with pytest.raises(ValueError, match="tolerance"):
+        C.at_most("x", "p", "s", 1.0, 5.0, "why", tolerance=-1.0)
+    with pytest.raises(ValueError, match="verdict"):
+        C.Claim("x", "p", "s", 1.0, 5.0, "==", 0.1, "why", True)
+
+
+def test_registering_the_same_claim_name_from_another_module_raises():
+    def dup(size):
+        return []
+
+    dup.__name__ = C.claims_of("random")[0].__name__
+    dup.__module__ = "somewhere.else"
+    with pytest.raises(ValueError, match="registered twice"):
+        C.register("random")(dup)

@@ -119,3 +119,14 @@ def test_bad_args():
         R.categorical(1, 0, [0], [0.5, 0.6])
     with pytest.raises(ValueError, match="d must"):
         R.words(1, 0, [0], -1)
+
+
+def test_categorical_never_draws_a_zero_mass_symbol():
+    # the pmf sums to 1 − 1e-10 (allowed): u in the gap must not select the zero-mass last symbol
+    p = np.array([0.5, 0.5 - 1e-10, 0.0])
+    assert R.categorical(3, 0, np.arange(20000), p).max() <= 1
+
+
+def test_d_must_be_an_integer():
+    with pytest.raises(ValueError, match="d must"):
+        R.words(1, 0, [0], 2.7)

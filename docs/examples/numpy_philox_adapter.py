@@ -32,6 +32,8 @@ def words(seed, stream, index, d=None):
     idx = np.asarray(index)
     if idx.size and (not np.issubdtype(idx.dtype, np.integer) or idx.min() < 0):
         raise ValueError("index must be non-negative integers")
+    if d is not None and (not isinstance(d, (int, np.integer)) or d < 0):
+        raise ValueError("d must be None or an integer >= 0")
     width = 1 if d is None else int(d)
     out = np.empty(idx.shape + (width,), dtype=np.uint64)
     for pos, i in np.ndenumerate(idx):
@@ -62,4 +64,4 @@ def categorical(seed, stream, index, pmf):
     if p.ndim != 1 or np.any(p < 0) or abs(p.sum() - 1) > 1e-9:
         raise ValueError("pmf must be a probability vector")
     u = uniform(seed, stream, index)
-    return np.minimum(np.searchsorted(np.cumsum(p), u, side="right"), p.size - 1)
+    return np.minimum(np.searchsorted(np.cumsum(p), u, side="right"), np.flatnonzero(p > 0)[-1])

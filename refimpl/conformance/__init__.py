@@ -42,9 +42,14 @@ def load_adapter(target: str | None = None) -> Any:
         mod = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(mod)
     else:
-        if os.getcwd() not in sys.path:
+        added = os.getcwd() not in sys.path
+        if added:
             sys.path.insert(0, os.getcwd())
-        mod = importlib.import_module(mod_name)
+        try:
+            mod = importlib.import_module(mod_name)
+        finally:
+            if added:
+                sys.path.remove(os.getcwd())
     return getattr(mod, attr) if attr else mod
 
 
@@ -99,7 +104,9 @@ def _compare(want: Any, got: Any, tol: dict, where: str) -> str | None:
     g = np.asarray(got)
     if w.shape != g.shape:
         return f"{where}: shape {g.shape} != expected {w.shape}"
-    if w.dtype.kind in "biu" and g.dtype.kind in "biu":
+    if w.dtype.kind in "biu" and g.dtype.kind not in "biu":
+        return f"{where}: expected integers, got dtype {g.dtype}"
+    if w.dtype.kind in "biu":
         bad = w != g
     elif tol.get("mode") == "allclose":
         wf, gf = w.astype(np.float64), g.astype(np.float64)
@@ -123,7 +130,7 @@ def run_case(adapter: Any, case: Case) -> CaseResult:
     kwargs = {**decode_value(case.case["input"]), **decode_value(case.params)}
     result = case.case["result"]
     try:
-        out = _normalise(as_outputs(fn(**kwargs)))
+        raw = fn(**kwargs)
     except ValueError as e:
         if result in ("invalid", "acceptable"):
             return CaseResult(case.id, case.function, "pass", f"rejected: {type(e).__name__}")
@@ -131,6 +138,10 @@ def run_case(adapter: Any, case: Case) -> CaseResult:
     except Exception as e:  # noqa: BLE001 - a conformance runner reports every failure
         return CaseResult(case.id, case.function, "fail",
                           f"raised {type(e).__name__} (conforming rejections raise ValueError): {e}")
+    try:  # outside the try above: an unencodable result is never mistaken for a rejection
+        out = _normalise(as_outputs(raw))
+    except Exception as e:  # noqa: BLE001
+        return CaseResult(case.id, case.function, "fail", f"returned a value that cannot be compared: {e}")
     if result == "invalid":
         return CaseResult(case.id, case.function, "fail", "accepted an invalid input: " + case.case["comment"])
     if result == "acceptable":

@@ -66,3 +66,30 @@ def test_wrong_exception_type_fails():
 def test_cli_conformance_self(capsys):
     assert main(["conformance"]) == 0
     assert "| **total** |" in capsys.readouterr().out
+
+
+def test_unencodable_result_is_a_failure_not_a_rejection():
+    def words(seed, stream, index, d=None):
+        return object()
+
+    inval = [c for c in CASES if c.function == "words" and c.case["result"] == "invalid"]
+    assert inval and all(K.run_case(_adapter(words=words), c).status == "fail" for c in inval)
+
+
+def test_floats_where_integers_are_expected_fail():
+    def words(seed, stream, index, d=None):
+        return R.words(seed, stream, index, d).astype(np.float64)
+
+    c = next(c for c in CASES if c.function == "words" and c.case["result"] == "valid")
+    r = K.run_case(_adapter(words=words), c)
+    assert r.status == "fail" and "integers" in r.reason
+
+
+def test_module_adapter_import_leaves_sys_path_alone(tmp_path, monkeypatch):
+    import sys
+
+    (tmp_path / "my_adapter_mod.py").write_text("def words(seed, stream, index, d=None):\n    return 0\n")
+    monkeypatch.chdir(tmp_path)
+    before = list(sys.path)
+    mod = K.load_adapter("my_adapter_mod")
+    assert mod.words(0, 0, 0) == 0 and sys.path == before
