@@ -29,7 +29,7 @@ import numpy as np
 from scipy.special import log_ndtr
 
 from .soft_round import soft_round_inverse
-from .universal import _real
+from .universal import _check_step, _real
 
 __all__ = [
     "UQ_FAMILIES",
@@ -46,6 +46,9 @@ __all__ = [
 UQ_FAMILIES = ("gaussian", "laplace", "logistic")
 
 _LN2 = math.log(2.0)
+#: Symbols k of a pmf table must satisfy |k| ≤ 2^52: exact in int64 (no wrap) and in float64 (Δk exact
+#: to one rounding), the same bound universal quantization puts on K.
+_K_RANGE = 1 << 52
 
 
 def _log_cdf_std(z: np.ndarray, family: str) -> np.ndarray:
@@ -80,22 +83,26 @@ def check_prior(family, loc, scale, shape: tuple) -> tuple[str, np.ndarray, np.n
     return family, loc, scale
 
 
-def _check_step(step) -> float:
-    if isinstance(step, (bool, np.bool_)):
-        raise ValueError(f"step must be a finite number > 0, got {step!r}")
-    s = float(step)
-    if not np.isfinite(s) or s <= 0:
-        raise ValueError(f"step must be a finite number > 0, got {step!r}")
-    return s
-
-
-def _check_alpha(alpha):
+def _check_alpha(alpha, shape: tuple):
+    """None, or α as soft_round checks it (finite, ≥ 0, an array α must broadcast to ``shape``
+    without changing it): returns None, a float, or a float64 array broadcast to ``shape``."""
     if alpha is None:
         return None
-    a = float(alpha)
-    if not np.isfinite(a) or a < 0:
+    try:
+        a = np.asarray(alpha, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"alpha must be None or a finite real >= 0 (or an array of them), got {alpha!r}") from None
+    if not np.all(np.isfinite(a)) or np.any(a < 0):
         raise ValueError(f"alpha must be None or finite and >= 0, got {alpha!r}")
-    return a
+    if a.ndim == 0:
+        return float(a)
+    try:
+        out_shape = np.broadcast_shapes(shape, a.shape)
+    except ValueError:
+        out_shape = None
+    if out_shape != tuple(shape):
+        raise ValueError(f"alpha of shape {a.shape} must broadcast to the input's shape {tuple(shape)} without changing it")
+    return np.broadcast_to(a, shape)
 
 
 def _to_y(x: np.ndarray, step: float, alpha) -> np.ndarray:
@@ -140,7 +147,7 @@ def uq_log2_density(t, family, loc, scale, step=1.0, alpha=None) -> np.ndarray:
     Δ·s_α(Y/Δ) + U, c(x) → c(Δ s_α⁻¹(x/Δ)) (§4.1)."""
     t = _real(t, "t")
     step = _check_step(step)
-    alpha = _check_alpha(alpha)
+    alpha = _check_alpha(alpha, t.shape)
     family, loc, scale = check_prior(family, loc, scale, t.shape)
     lo = _to_y(t - step / 2, step, alpha)
     hi = _to_y(t + step / 2, step, alpha)
@@ -186,11 +193,23 @@ def uq_pmf_table(u, family, loc, scale, k_low, size: int, step=1.0, alpha=None) 
     u = _real(u, "u").reshape(-1)
     n = u.size
     step = _check_step(step)
-    alpha = _check_alpha(alpha)
+    alpha = _check_alpha(alpha, (n,))
+    if isinstance(alpha, np.ndarray):
+        alpha = alpha[:, None]  # one α per row, broadcast along the row's symbols
     family, loc, scale = check_prior(family, loc, scale, (n,))
-    k_low = np.broadcast_to(np.asarray(k_low, dtype=np.int64), (n,))
-    if isinstance(size, (bool, np.bool_)) or not isinstance(size, (int, np.integer)) or size < 1:
-        raise ValueError(f"size must be an integer >= 1, got {size!r}")
+    if isinstance(size, (bool, np.bool_)) or not isinstance(size, (int, np.integer)) or not 1 <= size <= _K_RANGE:
+        raise ValueError(f"size must be an integer in [1, 2**52], got {size!r}")
+    kl = np.asarray(k_low)
+    if kl.dtype == object or kl.dtype.kind not in "iu":
+        raise ValueError(f"k_low must be an integer array (no silent truncation of floats), got dtype {kl.dtype}")
+    try:
+        kl = np.broadcast_to(kl, (n,))
+    except ValueError:
+        raise ValueError(f"k_low of shape {kl.shape} must broadcast to ({n},)") from None
+    if kl.size and (int(kl.min()) < -_K_RANGE or int(kl.max()) + int(size) - 1 > _K_RANGE):
+        raise ValueError(f"k_low + j must lie in [-2**52, 2**52] for j < size (exact in int64 and float64), "
+                         f"got k_low in [{int(kl.min())}, {int(kl.max())}] with size {int(size)}")
+    k_low = kl.astype(np.int64)
     k = k_low[:, None] + np.arange(int(size), dtype=np.int64)[None, :]
     t = step * k.astype(np.float64) + u[:, None]
     lo = _to_y(t - step / 2, step, alpha)

@@ -118,7 +118,10 @@ def _tables(u, fam, loc, scale, centre, W, step, precision, alpha, levels=None, 
     n = u.size
     size = 2 * W + 1
     _check_size(n, size, precision)  # before any work: bounds what a hostile header can cost
-    if levels is not None and _shared_prior(loc, scale) and levels < n:
+    if alpha is not None and np.ndim(alpha) > 0:  # one α per element (validated as soft_round does)
+        alpha = np.broadcast_to(np.asarray(alpha, dtype=np.float64), (n,))
+    shared_alpha = alpha is None or np.ndim(alpha) == 0
+    if levels is not None and shared_alpha and _shared_prior(loc, scale) and levels < n:
         # fixed tables: one per dither level, gathered per element (identical rows, fewer to build)
         return uq_level_tables(levels, fam, loc[0], scale[0], W, precision, step, alpha)[level_idx]
     # build in chunks of about 2^20 entries: bounded temporaries (the result is n × (2W + 2) ints)
@@ -126,7 +129,8 @@ def _tables(u, fam, loc, scale, centre, W, step, precision, alpha, levels=None, 
     rows = max(1, _CHUNK // size)
     for a in range(0, n, rows):
         b = min(n, a + rows)
-        pmf = uq_pmf_table(u[a:b], fam, loc[a:b], scale[a:b], centre[a:b] - W, size, step, alpha)
+        al = alpha if shared_alpha else alpha[a:b]
+        pmf = uq_pmf_table(u[a:b], fam, loc[a:b], scale[a:b], centre[a:b] - W, size, step, al)
         cdf[a:b] = quantize_pmf(pmf, precision)
     return cdf
 
@@ -241,9 +245,9 @@ def uq_encode(y, prior, seed: int, step=1.0, precision: int = 16, levels=None, a
     if W > _MAX_W:
         raise ValueError(f"a value lies {W} steps from its prior's location; at most 2**24 - 1 is supported")
     if n == 0:
-        return bytes([UQ_FORMAT_VERSION]) + _leb128(0) + rans_encode(np.zeros(0, np.int64), np.array([0, 1 << precision]), precision)
+        return bytes([_METHOD_BYTE["tables"]]) + _leb128(0) + rans_encode(np.zeros(0, np.int64), np.array([0, 1 << precision]), precision)
     cdf = _tables(u, fam, loc, scale, centre, W, step, precision, alpha, levels, level_idx)
-    return bytes([UQ_FORMAT_VERSION]) + _leb128(W) + rans_encode(d + W, cdf, precision)
+    return bytes([_METHOD_BYTE["tables"]]) + _leb128(W) + rans_encode(d + W, cdf, precision)
 
 
 def uq_decode(data, prior, seed: int, n: int, step=1.0, precision: int = 16, levels=None, alpha=None,
@@ -261,6 +265,8 @@ def uq_decode(data, prior, seed: int, n: int, step=1.0, precision: int = 16, lev
     if head.method == "family":
         if alpha is not None:
             raise ValueError("a 'family' stream has no soft rounding: alpha must be None")
+        if n == 0 and (head.low, head.high) != (0, 0):  # the encoder writes low = high = 0 for n = 0
+            raise DecodeError(f"stream of 0 elements must declare low = high = 0, got [{head.low}, {head.high}]")
         fl, fs = _family_params(loc, scale, u, step)
         try:
             k = rans_decode_family(bytes(data)[head.start:], fam, fl, fs, head.low, head.high, precision)
@@ -271,6 +277,8 @@ def uq_decode(data, prior, seed: int, n: int, step=1.0, precision: int = 16, lev
         return step * k.astype(np.float64) + u
     W, start = head.W, head.start
     if n == 0:
+        if W != 0:  # the encoder writes W = 0 for n = 0; any other W would make the stream malleable
+            raise DecodeError(f"stream of 0 elements must declare W = 0, got W = {W}")
         rans_decode(bytes(data)[start:], np.array([0, 1 << precision]), precision, 0)
         return np.zeros(0, dtype=np.float64)
     centre = uq_support_centre(u, loc, step)

@@ -29,6 +29,7 @@ import numpy as np
 from scipy.special import beta as _beta
 
 from .. import random as R
+from .universal import _indices
 
 __all__ = [
     "KumaraswamyMoments",
@@ -95,13 +96,9 @@ def kumaraswamy_noise_given(u, a, b=None) -> np.ndarray:
 def kumaraswamy_noise(shape, a, seed: int, b=None, index0: int = 0) -> np.ndarray:
     """Seeded C3 noise of the given shape: uniforms from ``refimpl.random`` stream 3 (dither),
     element i (C order) at index ``index0 + i``."""
-    shape = (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape)
-    if any(s < 0 for s in shape) or int(index0) < 0:
-        raise ValueError(f"shape and index0 must be non-negative, got {shape}, {index0}")
-    n = int(np.prod(shape)) if shape else 1
-    idx = np.arange(int(index0), int(index0) + n, dtype=np.uint64)
-    u = R.uniform(seed, R.STREAM_DITHER, idx)
-    return kumaraswamy_noise_given(u, a, b).reshape(shape)
+    idx = _indices(shape, index0)
+    u = R.uniform(seed, R.STREAM_DITHER, idx.reshape(-1))
+    return kumaraswamy_noise_given(u, a, b).reshape(idx.shape)
 
 
 def kumaraswamy_moments(a, b=None) -> KumaraswamyMoments:

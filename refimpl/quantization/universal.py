@@ -21,6 +21,7 @@ u_i ∈ [−Δ/2, Δ/2). The discretised level is i_L = ⌊L·U_i⌋ computed ex
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -42,6 +43,8 @@ __all__ = [
 _K_BOUND = float(1 << 52)
 #: Largest number of discretised dither levels (keeps ((w >> 11)·L) inside 64 bits).
 _MAX_LEVELS = 2048
+#: One past the largest stream index (Philox counters are 64-bit).
+_INDEX_END = 1 << 64
 
 
 class UQResult(NamedTuple):
@@ -52,6 +55,7 @@ class UQResult(NamedTuple):
 
 
 def _check_step(step) -> float:
+    """The one check of ``step`` (shared by every quantization module): a finite real > 0."""
     if isinstance(step, (bool, np.bool_)):
         raise ValueError(f"step must be a finite number > 0, got {step!r}")
     try:
@@ -109,13 +113,19 @@ def universal_dequantize_given(k, u, step=1.0) -> np.ndarray:
 
 
 def _indices(shape, index0) -> np.ndarray:
+    """Stream indices index0 + i (uint64) of the elements of ``shape`` in C order; ValueError unless
+    shape ≥ 0 and index0 + size ≤ 2^64 (every index fits the 64-bit counter)."""
     shape = (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape)
     if any(s < 0 for s in shape):
         raise ValueError(f"shape must be non-negative, got {shape}")
     if isinstance(index0, (bool, np.bool_)) or not isinstance(index0, (int, np.integer)) or index0 < 0:
         raise ValueError(f"index0 must be an integer >= 0, got {index0!r}")
-    n = int(np.prod(shape)) if shape else 1
-    return np.arange(int(index0), int(index0) + n, dtype=np.uint64).reshape(shape)
+    n = math.prod(shape)
+    if int(index0) >= _INDEX_END or int(index0) + n > _INDEX_END:
+        raise ValueError(f"index0 must be < 2**64 and index0 + number of elements <= 2**64 (stream indices are 64-bit), "
+                         f"got index0 = {int(index0)} and {n} elements")
+    # built in uint64 throughout: index0 may exceed 2^63 (np.arange(int, int) would go through int64)
+    return (np.uint64(int(index0)) + np.arange(n, dtype=np.uint64)).reshape(shape)
 
 
 def uq_dither(shape, seed: int, step=1.0, index0: int = 0) -> np.ndarray:
