@@ -3,6 +3,13 @@
 Properties of critics (§4): Kraft ⇒ Σ_x p(x) 2^δ(x) ≤ 1, E_p δ ≤ 0, P_p(δ ≥ k) ≤ 2^−k, test
 supermartingales, stronger codes give larger critics, δ/d → KL(q‖p), batch critics catch
 duplication; and the digest's table of example images (§3.6 of the project's digest).
+
+| symbol | name | meaning |
+|---|---|---|
+| δ, δ_mix | ``critic(...).delta``, :func:`_mixture_deltas` | critic with the real two-part / ideal mixture code |
+| M_n = Π_k 2^δ(x_k) | ``logm`` (log2) | the test supermartingale of Ville's inequality |
+| KL(q‖p) | ``kl`` | divergence of the discretised q = N(0, s²) from p, bits per pixel |
+| δ^B | ``batch_critic(...).delta`` | batch critic |
 """
 
 from __future__ import annotations
@@ -21,11 +28,22 @@ from .models import FAMILY_SCALES, Grid, discretized_normal_pmf, family_pmfs, to
 PAPER = "Theis 2024, What makes an image realistic?"
 TINY = Grid(width=0.5, half=4)  # 9 levels on ±2: 9^3 = 729 images of 3 pixels, enumerable
 
-#: Real-code overhead over the ideal two-part length, in bits: at most 5 header bytes against
-#: log2|F| ≥ 4 ideal bits, the 64-bit rANS flush, 32-bit word granularity, and the KL of the
-#: 16-bit integer tables (≤ 1e-3 bit per pixel for these 121-level tables).
-def coder_overhead_bits(d: int) -> float:
-    return 40.0 + 64.0 + 32.0 + 1e-3 * d
+def coder_overhead_bits(k: np.ndarray) -> float:
+    """Bound on (real − ideal) two-part length for the image with symbols ``k``, in bits.
+
+    The encoder keeps its shortest real stream, so it is no longer than the stream of the model m
+    the ideal code picks: ≤ 40 header bits (5 bytes, against log2|F| ≥ 0 ideal bits) + the rANS
+    bound of specs/coding.md (64 + n·log2(1 + 2^(p−31)) over the information content under m's
+    integer table) + the exact excess of that table over m's float pmf on these symbols."""
+    from ..coding import quantize_pmf
+    from .codes import PRECISION
+
+    _, pmfs = family_pmfs()
+    costs = [float(np.sum(-np.log2(q[k]))) for q in pmfs]
+    m = int(np.argmin(costs))
+    f = np.diff(quantize_pmf(pmfs[m], PRECISION))
+    excess = float(np.sum(PRECISION - np.log2(f[k]))) - costs[m]
+    return 40.0 + 64.0 + k.size * np.log2(1.0 + 2.0 ** (PRECISION - 31)) + max(excess, 0.0)
 
 
 def _mixture_deltas(seed: int, n: int, d: int) -> np.ndarray:
@@ -128,7 +146,7 @@ def kl_limit(size: str):
         sd = float(np.sqrt(np.sum(q * (np.log2(q / p) - kl) ** 2)))
         x = np.clip(np.round(s * R.normal(5, 0, np.arange(d)) / 0.1) * 0.1, -6, 6)
         c = critic(x, code="two_part")
-        tol = 5 * sd / np.sqrt(d) + (np.log2(19) + coder_overhead_bits(d)) / d
+        tol = 5 * sd / np.sqrt(d) + (np.log2(19) + coder_overhead_bits(to_symbols(x))) / d
         out.append(close(f"kl_limit_s{s:g}", PAPER, f"δ/d → KL(q‖p), q = N(0, {s:g}²), d = {d}, real two-part code",
                          c.delta / d, kl, tol, "5 standard errors of the per-pixel log ratio plus the code's "
                          "index and coder overhead per pixel"))
@@ -145,6 +163,9 @@ def batch_duplication(size: str):
     dup = batch_critic([x] * B)
     indep = batch_critic([example_images(100 + b)["sample"] for b in range(B)])
     nlp = neg_log2_prob(x)
+    p = discretized_normal_pmf(1.0)
+    h = float(np.sum(-p * np.log2(p)))
+    sd_pixel = float(np.sqrt(np.sum(p * (-np.log2(p) - h) ** 2)))
     return [at_most("batch_per_image_delta", PAPER, "each copy alone looks realistic: δ(x) ≤ 0", per_image, 0.0, "exact"),
             at_least("batch_duplicates_detected", PAPER,
                      f"δ^B(x, …, x) of {B} copies ≥ B·(−log2 p(x)) − L(x) − c, c = 8 flag bits, L(x) the real "
@@ -152,6 +173,11 @@ def batch_duplication(size: str):
                      dup.delta, B * nlp - two_part_encode(to_symbols(x)).bits - 8, "the bound of the digest's "
                      "claim 5 (equality for our code, so 1e-6 bits absorb the float summation of 16·4096 terms)",
                      tolerance=1e-6, details={"chosen": dup.chosen}),
+            close("batch_duplicates_vs_digest", PAPER,
+                  f"δ^B of {B} copies of one sample against the digest's 330 955 bits (another sample, ideal lengths)",
+                  dup.delta, 330955.0, 5 * (B - 1) * sd_pixel * np.sqrt(x.size) + coder_overhead_bits(to_symbols(x)),
+                  "5 sd of (B − 1)·(−log2 p(x)) across samples (per-pixel sd of −log2 p times √d) plus the "
+                  "real-code overhead bound"),
             at_most("batch_independent_realistic", PAPER, f"δ^B of {B} independent samples ≤ 0", indep.delta, 0.0, "exact")]
 
 
@@ -197,8 +223,9 @@ def digest_table(size: str):
         ideal = nlp - ideal_two_part_bits(k)
         out.append(within(f"table_{name}_real_vs_ideal", PAPER,
                           f"real-bitstream δ of '{name}' within the coder overhead below the ideal δ",
-                          real, ideal - coder_overhead_bits(k.size), ideal,
-                          "overhead: header bytes, 64-bit flush, 32-bit words, table KL (coder_overhead_bits)"))
+                          real, ideal - coder_overhead_bits(k), ideal,
+                          "overhead: header bytes, the rANS bound of specs/coding.md, and the exact excess "
+                          "of the integer tables on this image (coder_overhead_bits)"))
     # the two lessons (a) and (c)
     H = float(-np.sum(discretized_normal_pmf(1.0) * np.log2(discretized_normal_pmf(1.0))))
     for name in ("mode", "low_contrast"):

@@ -1,8 +1,8 @@
 """Test vectors for universal critics (``specs/vectors/realism.v1.json``).
 
-Verified by: every two-part stream decodes back to its symbols (``two_part_decode``), and the
-ideal parts (−log2 p, mixture lengths) are re-derived with ``scipy.stats.norm`` in
-``tests/realism/test_critic.py``.
+Verified by: ``tests/realism/test_critic.py::test_vectors_second_route`` rebuilds every stream
+from the spec with ``scipy.stats`` pmfs and coding's readable twins (``quantize_pmf_py``,
+``rans_encode_py``), byte for byte, and recomputes −log2 p, L and δ for every critic case.
 """
 
 from __future__ import annotations
@@ -48,8 +48,9 @@ def _file() -> dict:
     ]
     floats = {"mode": "allclose", "rtol": 1e-9, "atol": 1e-9}
     return vector_file("realism", 1, "specs/realism.md",
-                       ["every stream decodes to its symbols (two_part_decode)",
-                        "−log2 p re-derived with scipy.stats.norm; ideal mixture lengths by direct summation"],
+                       ["streams rebuilt from specs/realism.md with scipy.stats pmfs and coding's readable "
+                        "twins (quantize_pmf_py, rans_encode_py), byte for byte",
+                        "−log2 p, mixture lengths (direct products) and zlib lengths recomputed independently"],
                        NOTES,
                        [group("realism_critic_bits", crit, tolerance=floats,
                               comment="code_bits of real codes are whole bits; −log2 p is a float sum"),
