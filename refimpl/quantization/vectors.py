@@ -3,8 +3,9 @@
 Verified by (``tests/quantization/test_vectors.py`` re-derives a subset by each route):
 exact rational arithmetic (``fractions.Fraction``) for universal quantization and the dither
 offsets; closed forms evaluated in 40-digit ``mpmath`` for the soft-rounding family and the
-conditional pmfs; numerical integration for the Kumaraswamy moments; coding's readable rANS twin
-(``rans_decode_py``) for the bitstreams.
+conditional pmfs; numerical integration for the Kumaraswamy moments; for the bitstreams, an
+independent re-encoding: dither from the random stream, K and c_i in exact rationals, row pmfs from
+scipy.stats CDF differences, coding's readable twins ``quantize_pmf_py`` and ``rans_encode_py``.
 """
 
 from __future__ import annotations
@@ -228,8 +229,9 @@ def _quantization_file() -> dict:
         ["exact rational arithmetic (fractions.Fraction) for universal_quantize_given and the dither offsets",
          "closed forms in 40-digit mpmath for the soft-rounding family and the conditional pmfs",
          "numerical integration (scipy.integrate.quad) for the Kumaraswamy moments",
-         "coding's readable rANS twin (rans_decode_py) decodes every 'tables' uq_encode stream to universal_quantize_given's k",
-         "a 'family' stream equals coding's rans_encode of k − low under family_cdf at location (μ − u)/Δ"],
+         "every 'tables' uq_encode stream re-encoded byte for byte: row pmfs from scipy.stats CDF differences, "
+         "coding's readable twins quantize_pmf_py and rans_encode_py, header written out",
+         "a 'family' stream equals coding's rans_encode_py of k − low under family_cdf at location (μ − u)/Δ"],
         NOTES, groups)
 
 

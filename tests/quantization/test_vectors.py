@@ -6,11 +6,11 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from scipy import integrate
+from scipy import integrate, stats
 
-from refimpl.coding.models import family_cdf, quantize_pmf
-from refimpl.coding.rans import rans_decode_py
-from refimpl.quantization import uq_dither, uq_dither_levels, uq_header, uq_level_offsets, uq_pmf_table, uq_support_centre
+from refimpl import random as R
+from refimpl.coding.models import family_cdf, quantize_pmf_py
+from refimpl.coding.rans import rans_encode_py
 from refimpl.quantization.vectors import FILES
 from refimpl.vectors import decode_value, dumps, vectors_dir
 
@@ -150,30 +150,80 @@ def test_kumaraswamy_moments_quadrature():
         assert exp["variance"] == pytest.approx(m2 - m1 * m1, abs=1e-11)
 
 
-def test_bitstreams_decode_with_readable_twin():
-    # coding's readable rANS twin decodes each stream to round((y − u)/Δ) − c + W
+def _row_pmfs_scipy(u, family, loc, scale, c, W, step, alpha):
+    """Second route to the spec's row pmfs (§ Truncation rule), written out here: row i is
+    P(K = k | u_i) ∝ F(hi) − F(lo) over k = c_i − W … c_i + W, with [lo, hi] = [Δk + u_i − Δ/2,
+    Δk + u_i + Δ/2] mapped back to Y-space by Δ·s_α⁻¹(·/Δ) when α is given, F the scipy.stats
+    CDF of the prior (survival-function differences right of the location, so nothing cancels),
+    normalised over the row."""
+    dist = {"gaussian": stats.norm, "laplace": stats.laplace, "logistic": stats.logistic}[family]
+    n = u.size
+    loc = np.broadcast_to(np.asarray(loc, dtype=np.float64), (n,))
+    scale = np.broadcast_to(np.asarray(scale, dtype=np.float64), (n,))
+
+    def to_y(x):
+        if alpha is None:
+            return x
+        v = x / step  # s_α⁻¹(v) = m + atanh(2 tanh(α/2)(v − m))/α, m = ⌊v⌋ + ½ (Agustsson & Theis §4.1)
+        m = np.floor(v) + 0.5
+        r = np.clip(np.arctanh(2 * np.tanh(alpha / 2) * (v - m)) / alpha, -0.5, 0.5)
+        return step * (m + r)
+
+    rows = np.empty((n, 2 * W + 1))
+    for i in range(n):
+        k = np.arange(c[i] - W, c[i] + W + 1, dtype=np.float64)
+        lo, hi = to_y(step * k + u[i] - step / 2), to_y(step * k + u[i] + step / 2)
+        right = lo + hi > 2 * loc[i]
+        mass = np.where(right, dist.sf(lo, loc[i], scale[i]) - dist.sf(hi, loc[i], scale[i]),
+                        dist.cdf(hi, loc[i], scale[i]) - dist.cdf(lo, loc[i], scale[i]))
+        rows[i] = mass / mass.sum()
+    return rows
+
+
+def _uleb128(w: int) -> bytes:
+    out = bytearray()
+    while True:
+        out.append((w & 0x7F) | (0x80 if w >> 7 else 0))
+        w >>= 7
+        if not w:
+            return bytes(out)
+
+
+def _dither_from_stream(n, seed, step, levels):
+    """u_i from refimpl.random stream 3 as the spec states it (§ Randomness), in Python integers."""
+    w = [int(x) for x in R.words(seed, 3, np.arange(n, dtype=np.uint64))]
+    if levels is None:
+        return np.array([step * ((x >> 11) * 2.0**-53 - 0.5) for x in w])
+    idx = [((x >> 11) * levels) >> 53 for x in w]
+    return np.array([float(Fraction(step) * fl(fl(Fraction(i + 1, levels + 1)) - Fraction(1, 2))) for i in idx])
+
+
+def test_bitstreams_reencode_by_an_independent_route():
+    # Every uq_encode vector, rebuilt without the code under test (no uq_pmf_table, quantize_pmf,
+    # uq_support_centre, uq_header, uq_dither): dither from the random stream, K and c_i by exact
+    # rationals, row pmfs from scipy.stats, then coding's readable twins quantize_pmf_py and
+    # rans_encode_py (family streams: family_cdf + rans_encode_py), header bytes written out.
     n_cases = 0
     for inp, exp in _cases("uq_encode"):
         y, prior, seed, step = inp["y"], inp["prior"], inp["seed"], inp["step"]
         levels, alpha, precision = inp["levels"], inp["alpha"], inp["precision"]
         data = exp["output"]
         n = y.size
-        u = uq_dither(n, seed, step) if levels is None else uq_level_offsets(levels, step)[uq_dither_levels(n, seed, levels)]
+        u = _dither_from_stream(n, seed, step, levels)
         v = y if alpha is None else step * np.array([float(_s(mp.mpf(float(x / step)), mp.mpf(alpha))) for x in y])
         k = np.array([_round_half_even(fl(fl(Fraction(a) - Fraction(b)) / Fraction(step))) for a, b in zip(v, u)])
-        head = uq_header(data)
+        loc = np.broadcast_to(prior["loc"], (n,))
         if inp.get("method", "tables") == "family":
-            # second route: coding's family_cdf tables at location (μ − u)/Δ, decoded by the twin
-            cdf = family_cdf(prior["family"], (np.broadcast_to(prior["loc"], (n,)) - u) / step,
-                             np.broadcast_to(prior["scale"], (n,)) / step, head.low, head.high, precision)
-            s = rans_decode_py(data[head.start:], cdf, precision, n)
-            np.testing.assert_array_equal(np.asarray(s) + head.low, k)
-            n_cases += 1
-            continue
-        W, start = head.W, head.start
-        c = uq_support_centre(u, prior["loc"], step)
-        cdf = quantize_pmf(uq_pmf_table(u, prior["family"], prior["loc"], prior["scale"], c - W, 2 * W + 1, step, alpha), precision)
-        s = rans_decode_py(data[start:], cdf, precision, n)
-        np.testing.assert_array_equal(np.asarray(s) - W + c, k)
+            low, high = int(k.min()), int(k.max())
+            zz = 2 * low if low >= 0 else -2 * low - 1
+            cdf = family_cdf(prior["family"], (loc - u) / step, np.broadcast_to(prior["scale"], (n,)) / step, low, high, precision)
+            want = bytes([0x02]) + _uleb128(zz) + _uleb128(high - low) + rans_encode_py(k - low, cdf, precision)
+        else:
+            c = np.array([_round_half_even(fl(fl(Fraction(float(m)) - Fraction(b)) / Fraction(step))) for m, b in zip(loc, u)])
+            W = int(np.max(np.abs(k - c)))
+            pmf = _row_pmfs_scipy(u, prior["family"], prior["loc"], prior["scale"], c, W, step, alpha)
+            cdf = quantize_pmf_py(pmf, precision)
+            want = bytes([0x01]) + _uleb128(W) + rans_encode_py(k - c + W, cdf, precision)
+        assert data == want, f"case {n_cases}"
         n_cases += 1
     assert n_cases == 5
