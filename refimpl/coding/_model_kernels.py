@@ -18,7 +18,10 @@ def _gain(p, f):
 
 @njit(cache=True)
 def quantize_rows(p, precision):
-    """Frequencies (n, A) for normalised pmfs p (n, A): start, fill the deficit, exchange."""
+    """Frequencies (n, A) for normalised pmfs p (n, A): start, fill the deficit, exchange.
+
+    Returns (f, bad): bad = −1 on success, else the first row whose deficit M − Σ f is outside
+    [0, A] (impossible for a row summing to 1 up to round-off; guards the ``order[t]`` index)."""
     n, A = p.shape
     M = np.int64(1) << precision
     f = np.empty((n, A), dtype=np.int64)
@@ -29,6 +32,8 @@ def quantize_rows(p, precision):
             f[r, k] = 1 + np.int64(math.floor(p[r, k] * float(M - A)))
             total += f[r, k]
         deficit = M - total
+        if deficit < 0 or deficit > A:
+            return f, r
         if deficit > 0:
             for k in range(A):
                 g[k] = -_gain(p[r, k], float(f[r, k]))
@@ -54,7 +59,7 @@ def quantize_rows(p, precision):
                 break
             f[r, i] -= 1
             f[r, j] += 1
-    return f
+    return f, -1
 
 
 @njit(cache=True)

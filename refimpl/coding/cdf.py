@@ -19,7 +19,13 @@ import numpy as np
 
 from . import _cdf_kernels as _CK
 
-__all__ = ["check_precision", "check_cdf", "check_cdf_np", "check_symbols", "as_symbol_array", "raise_symbol_range"]
+__all__ = ["check_precision", "check_cdf", "check_cdf_np", "check_symbols", "as_symbol_array", "raise_symbol_range",
+           "check_n", "as_bytes", "MAX_SYMBOLS"]
+
+#: Largest number of symbols a decoder accepts (``n``): 2**32. A stream of k bytes does not bound
+#: the number of symbols in general (a one-symbol alphabet costs 0 bits per symbol), so the cap is
+#: explicit; the decoders allocate 8·n bytes of output, which may still fail below it.
+MAX_SYMBOLS = 1 << 32
 
 
 def check_precision(precision, low: int, high: int) -> int:
@@ -104,3 +110,26 @@ def check_symbols(symbols, alphabet_size: int) -> np.ndarray:
     s = as_symbol_array(s0)
     raise_symbol_range(s0, alphabet_size)  # on the caller's values, before the int64 cast
     return s
+
+
+def check_n(n, name: str = "n", high: int = MAX_SYMBOLS) -> int:
+    """``n`` as an int in [0, high] (default cap :data:`MAX_SYMBOLS` = 2**32), else ValueError
+    naming ``name``. Shared by every decoder (range coder, rANS, bits-back)."""
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or int(n) < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {n!r}")
+    if int(n) > high:
+        raise ValueError(f"{name} must be <= {high} (2**{high.bit_length() - 1}), got {int(n)}")
+    return int(n)
+
+
+def as_bytes(data, name: str = "data") -> bytes:
+    """A byte string from ``bytes``, ``bytearray``, ``memoryview`` or a 1-D ``uint8`` ndarray;
+    anything else is a ValueError naming ``name``. Shared by every decoder (same accepted types)."""
+    if isinstance(data, np.ndarray):
+        if data.dtype == np.uint8 and data.ndim == 1:
+            return data.tobytes()
+        raise ValueError(f"{name} must be bytes or a 1-D uint8 array, got array of dtype {data.dtype} "
+                         f"and shape {data.shape}")
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data)
+    raise ValueError(f"{name} must be bytes, got {type(data).__name__}")

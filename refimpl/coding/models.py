@@ -30,6 +30,7 @@ __all__ = [
     "quantize_pmf",
     "quantize_pmf_py",
     "quantize_pmf_baseline",
+    "normalise_rows",
     "kl_bits",
     "information_bits",
     "family_kind",
@@ -65,11 +66,27 @@ def _check_pmf(pmf, precision) -> tuple[np.ndarray, int, bool]:
         raise ValueError("pmf must be finite (no NaN or inf)")
     if np.any(p < 0):
         raise ValueError("pmf must be non-negative")
-    if p.shape[0] and np.any(p.sum(axis=1) <= 0):
+    if p.shape[0] and np.any(p.max(axis=1) <= 0):
         raise ValueError("pmf must have a positive sum in every row (all-zero pmf)")
     if p.shape[1] > (1 << precision):
         raise ValueError(f"pmf alphabet size {p.shape[1]} exceeds 2**precision = {1 << precision}")
-    return p / p.sum(axis=1, keepdims=True), precision, np.ndim(pmf) == 1
+    return normalise_rows(p), precision, np.ndim(pmf) == 1
+
+
+def normalise_rows(p: np.ndarray) -> np.ndarray:
+    """Rows of finite non-negative weights ``p`` (n, A), each with a positive entry, divided by
+    their sums. A row whose float64 sum overflows to inf (e.g. [1e308, 1e308]) is first divided by
+    its maximum (exact scaling by a power of two would also do; the maximum keeps every entry
+    ≤ 1), so huge finite weights are valid; other rows are divided by their sum directly (the
+    rule every stored vector was made with)."""
+    p = np.array(p, dtype=np.float64, ndmin=2)
+    with np.errstate(over="ignore"):
+        total = p.sum(axis=1, keepdims=True)
+    big = ~np.isfinite(total[:, 0])
+    if np.any(big):
+        p[big] = p[big] / p[big].max(axis=1, keepdims=True)
+        total = p.sum(axis=1, keepdims=True)
+    return p / total
 
 
 def quantize_pmf(pmf, precision: int) -> np.ndarray:
@@ -85,7 +102,9 @@ def quantize_pmf(pmf, precision: int) -> np.ndarray:
     Runs the Numba kernel ``_model_kernels.quantize_rows``; readable twin: :func:`quantize_pmf_py`.
     """
     p, precision, single = _check_pmf(pmf, precision)
-    f = MK.quantize_rows(np.ascontiguousarray(p), precision)
+    f, bad = MK.quantize_rows(np.ascontiguousarray(p), precision)
+    if bad >= 0:  # cannot happen for a normalised row (0 <= deficit <= A); a guard, not a path
+        raise ValueError(f"pmf row {bad} could not be quantized (its normalised sum is not 1)")
     cdf = np.zeros((f.shape[0], f.shape[1] + 1), dtype=np.int64)
     np.cumsum(f, axis=1, out=cdf[:, 1:])
     return cdf[0] if single else cdf
@@ -104,6 +123,8 @@ def quantize_pmf_py(pmf, precision: int) -> np.ndarray:
 
         f = [1 + math.floor(pk * float(M - A)) for pk in row]
         deficit = M - sum(f)
+        if not 0 <= deficit <= A:  # the kernel's guard: a normalised row has 0 <= deficit <= A
+            raise ValueError(f"pmf row {len(out)} could not be quantized (its normalised sum is not 1)")
         for k in sorted(range(A), key=lambda k: -gain(k, f[k]))[:deficit]:  # stable sort
             f[k] += 1
         for _ in range(4 * A + 64):

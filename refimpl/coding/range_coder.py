@@ -32,7 +32,7 @@ import numpy as np
 
 from ..errors import DecodeError
 from . import _range_kernels as K
-from .cdf import as_symbol_array, check_cdf, check_precision, raise_symbol_range
+from .cdf import as_bytes, as_symbol_array, check_cdf, check_n, check_precision, raise_symbol_range
 from .models import check_family_args
 
 __all__ = [
@@ -107,8 +107,8 @@ def range_decode_twin(data: bytes, cdf, precision: int, n: int) -> np.ndarray:
     accepts ``data`` only if it is exactly the canonical flush of it.
     """
     precision = check_precision(precision, *RANGE_PRECISION_RANGE)
-    n = _check_n(n)
-    data = _check_data(data)
+    n = check_n(n)
+    data = as_bytes(data)
     c = check_cdf(cdf, precision, n)
     M = 1 << precision
     byte = lambda j: data[j] if j < len(data) else 0  # noqa: E731  (zeros past the end)
@@ -138,20 +138,6 @@ def range_decode_twin(data: bytes, cdf, precision: int, n: int) -> np.ndarray:
 # --- argument checks ----------------------------------------------------------------------------
 
 
-def _check_n(n) -> int:
-    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or int(n) < 0:
-        raise ValueError(f"n must be a non-negative integer, got {n!r}")
-    return int(n)
-
-
-def _check_data(data) -> bytes:
-    if isinstance(data, np.ndarray) and data.dtype == np.uint8 and data.ndim == 1:
-        return data.tobytes()
-    if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise ValueError(f"data must be bytes, got {type(data).__name__}")
-    return bytes(data)
-
-
 def _prepare(symbols, cdf, precision, check_range=True):
     """Validated (symbols, cdf, precision). With ``check_range=False`` the symbols' range is left
     to the kernel (which returns −2 for a symbol outside [0, A); see :func:`range_encode`)."""
@@ -169,6 +155,7 @@ def _prepare(symbols, cdf, precision, check_range=True):
 
 def _out_buffer(n: int, precision: int) -> np.ndarray:
     # each symbol shifts out at most ceil(precision/8) bytes (range ≥ 2^(56−precision) after a step)
+    # and the flush at most 8: n·ceil(p/8) + 8 suffice; + 9 keeps one spare byte (specs/coding.md)
     return np.empty(n * ((precision + 7) // 8) + 9, dtype=np.uint8)
 
 
@@ -208,8 +195,8 @@ def range_decode(data, cdf, precision: int, n: int) -> np.ndarray:
     same ``cdf`` and ``precision``. Malformed data raises :class:`refimpl.errors.DecodeError`
     (or, if it happens to be the canonical code of another message, returns that message)."""
     precision = check_precision(precision, *RANGE_PRECISION_RANGE)
-    n = _check_n(n)
-    buf = np.frombuffer(_check_data(data), dtype=np.uint8)
+    n = check_n(n)
+    buf = np.frombuffer(as_bytes(data), dtype=np.uint8)
     c = check_cdf(cdf, precision, n)
     out = np.empty(n, dtype=np.int64)
     if c.ndim == 1:
@@ -259,7 +246,7 @@ def range_decode_family(data, kind, loc, scale, low: int, high: int, precision: 
     k, mu, sg, low, high, precision = check_family_args(kind, loc, scale, low, high, precision)
     if precision > RANGE_PRECISION_RANGE[1]:
         raise ValueError(f"precision must be in {list(RANGE_PRECISION_RANGE)}, got {precision}")
-    buf = np.frombuffer(_check_data(data), dtype=np.uint8)
+    buf = np.frombuffer(as_bytes(data), dtype=np.uint8)
     out = np.empty(mu.shape[0], dtype=np.int64)
     _raise_status(K.decode_family(buf, k, mu, sg, low, high, precision, out))
     return out + low

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..errors import DecodeError
 from . import _rans_kernels as K
-from .cdf import as_symbol_array, check_cdf, check_precision, check_symbols, raise_symbol_range
+from .cdf import as_bytes, as_symbol_array, check_cdf, check_n, check_precision, check_symbols, raise_symbol_range
 from .models import PRECISION_RANGE, check_family_args, family_cdf_at_py
 
 __all__ = [
@@ -116,7 +116,7 @@ def rans_encode_py(symbols, cdf, precision: int) -> bytes:
 
 
 def _words_py(data) -> tuple[int, list[int]]:
-    b = _as_bytes(data)
+    b = as_bytes(data)
     if len(b) < 8 or len(b) % 4:
         raise DecodeError(f"a rANS stream is 8 + 4k bytes long, got {len(b)} bytes")
     w = [int.from_bytes(b[i:i + 4], "little") for i in range(0, len(b), 4)]
@@ -129,7 +129,7 @@ def _words_py(data) -> tuple[int, list[int]]:
 def rans_decode_py(data, cdf, precision: int, n: int) -> np.ndarray:
     """Readable twin of :func:`rans_decode`: pop n symbols, then check x = L and no words left."""
     precision = check_precision(precision, *PRECISION_RANGE)
-    n = _check_n(n)
+    n = check_n(n)
     cdf = check_cdf(cdf, precision, n)
     x, words = _words_py(data)
     row = _rows(cdf)
@@ -187,24 +187,12 @@ def rans_decode_family_py(data, kind, loc, scale, low, high, precision) -> np.nd
 # --- fast path (Numba kernels) ---------------------------------------------------------------
 
 
-def _as_bytes(data) -> bytes:
-    if isinstance(data, (bytes, bytearray, memoryview)):
-        return bytes(data)
-    raise ValueError(f"data must be bytes, got {type(data).__name__}")
-
-
-def _check_n(n) -> int:
-    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or int(n) < 0:
-        raise ValueError(f"n must be a non-negative integer, got {n!r}")
-    return int(n)
-
-
 def _to_bytes(buf: np.ndarray, start: int) -> bytes:
     return buf[start:].astype("<u4", copy=False).tobytes()
 
 
 def _words(data) -> np.ndarray:
-    b = _as_bytes(data)
+    b = as_bytes(data)
     if len(b) < 8 or len(b) % 4:
         raise DecodeError(f"a rANS stream is 8 + 4k bytes long, got {len(b)} bytes")
     return np.frombuffer(b, dtype="<u4").astype(np.uint32)
@@ -242,7 +230,7 @@ def rans_decode(data, cdf, precision: int, n: int) -> np.ndarray:
     Raises DecodeError when the stream is too short, its state is out of range, the final state
     is not L or words are left over (so truncated or foreign streams are almost always caught)."""
     precision = check_precision(precision, *PRECISION_RANGE)
-    n = _check_n(n)
+    n = check_n(n)
     cdf = check_cdf(cdf, precision, n)
     if cdf.ndim == 2 and cdf.shape[0] != n:
         raise ValueError(f"cdf has {cdf.shape[0]} rows but n = {n}")

@@ -169,6 +169,18 @@ _BOUNDSCHECK_SCRIPT = textwrap.dedent("""
                 dec(d); ok += 1
             except DecodeError:
                 bad += 1
+    # quantize_pmf / quantize_rows under the same bounds checks: huge finite weights (row sums that
+    # overflow to inf), zero masses, and rows the kernel must report (deficit outside [0, A])
+    from refimpl.coding._model_kernels import quantize_rows
+    for A in (1, 2, 3, 37, 300):
+        for p in (9, 16, 24):
+            w = rng.random((4, A)) ** 8
+            w[0] = 1e308
+            w[1, : A // 2] = 0.0
+            c = quantize_pmf(w, p)
+            assert (c[:, -1] == 1 << p).all() and (np.diff(c, axis=1) >= 1).all()
+    for row in ([np.inf, np.inf], [2.0, 2.0], [-1.0, 3.0]):
+        assert quantize_rows(np.array([[0.5, 0.5], row]), 8)[1] == 1, row
     print(ok, bad)
 """)
 
