@@ -240,12 +240,48 @@ def test_family_method_is_coding_family_model():
 
 
 def test_family_method_rate_close_to_tables():
-    n = 20000
+    # Same symbols under two integer models. Each rANS stream satisfies
+    # 8·len(payload) − I ∈ [31 − (n + w)·δ_P, 64 + n·log2(1 + 2^(P−31))] (specs/coding.md for the upper
+    # end, specs/quantization.md for the lower), I the information under its model, w its word count.
+    # So the length difference equals I_family − I_tables + header difference up to those intervals.
+    # Both informations are computed here without uq_encode's table path: the tables rows from
+    # scipy.stats CDF differences (centre and W as the spec defines them) quantized by coding's
+    # quantize_pmf, the family rows by coding's family_cdf.
+    from scipy import stats
+
+    from refimpl.coding import family_cdf
+    n, P, scale = 20000, 16, 1.7
     y = _y(n)
-    bt = 8 * len(uq_encode(y, GAUSS, seed=3)) / n
-    bf = 8 * len(uq_encode(y, GAUSS, seed=3, method="family")) / n
-    # the same symbols under two integer models of the same pmf: within 0.01 bits/element
-    assert abs(bf - bt) < 0.01
+    dt = uq_encode(y, GAUSS, seed=3)
+    df = uq_encode(y, GAUSS, seed=3, method="family")
+    u = R.uniform(3, R.STREAM_DITHER, np.arange(n, dtype=np.uint64)) - 0.5  # spec: u = Δ(U − ½), Δ = 1
+    k = np.rint(y - u).astype(np.int64)
+    c = np.rint(-u).astype(np.int64)
+    W = int(np.max(np.abs(k - c)))
+    grid = c[:, None] + np.arange(-W, W + 1)[None, :]
+    lo, hi = grid + u[:, None] - 0.5, grid + u[:, None] + 0.5
+    right = lo + hi > 0
+    mass = np.where(right, stats.norm.sf(lo, 0, scale) - stats.norm.sf(hi, 0, scale),
+                    stats.norm.cdf(hi, 0, scale) - stats.norm.cdf(lo, 0, scale))
+    cdf_t = quantize_pmf(mass / mass.sum(axis=1, keepdims=True), P)
+    s = k - c + W
+    rows = np.arange(n)
+    i_t = float(np.sum(P - np.log2(cdf_t[rows, s + 1] - cdf_t[rows, s])))
+    low, high = int(k.min()), int(k.max())
+    cdf_f = family_cdf("gaussian", -u, np.full(n, scale), low, high, P)
+    i_f = float(np.sum(P - np.log2(cdf_f[rows, k - low + 1] - cdf_f[rows, k - low])))
+    ht, hf = 1 + len(bytes([W])), 3  # headers: method byte + LEB128 W (< 128 here); method byte + zigzag(low) + span
+    assert W < 128 and abs(low) < 64 and high - low < 128
+    eps, delta = np.log2(1 + 2.0 ** (P - 31)), -np.log2(1 - 2.0 ** (P - 31))
+
+    def bounds(nbytes, head):
+        w = (8 * (nbytes - head) - 64) // 32
+        return 31 - (n + w) * delta, 64 + n * eps
+
+    lt, ut = bounds(len(dt), ht)
+    lf, uf = bounds(len(df), hf)
+    diff = 8 * (len(df) - len(dt)) - 8 * (hf - ht) - (i_f - i_t)
+    assert lf - ut <= diff <= uf - lt
 
 
 def test_family_method_errors():
