@@ -219,6 +219,10 @@ def lda_elbo_nats(g, offsets, alpha, lam, p_hat_dn, p_hat_d, alpha_hat, c=None) 
 
 # --- full inference ------------------------------------------------------------------------------
 
+#: Upper limit on ``sweeps``: mean-field converges in tens of sweeps (the default is 30), so more
+#: than 10^6 is a caller error; without a cap ``sweeps=10**12`` would run for days in the kernel.
+MAX_SWEEPS = 1_000_000
+
 
 def _inputs(g, offsets, alpha, lam, c, sweeps):
     g = _finite_2d(g, "g")
@@ -229,8 +233,9 @@ def _inputs(g, offsets, alpha, lam, c, sweeps):
     a = _alpha(alpha, K)
     lam_f = _lam(lam)
     cc = _labels(c, o.size - 1, K)
-    if isinstance(sweeps, (bool, np.bool_)) or not isinstance(sweeps, (int, np.integer)) or sweeps < 0:
-        raise ValueError(f"sweeps must be an integer >= 0, got {sweeps!r}")
+    if (isinstance(sweeps, (bool, np.bool_)) or not isinstance(sweeps, (int, np.integer))
+            or not 0 <= sweeps <= MAX_SWEEPS):
+        raise ValueError(f"sweeps must be an integer in [0, {MAX_SWEEPS}], got {sweeps!r}")
     return g, o, a, lam_f, cc, int(sweeps)
 
 

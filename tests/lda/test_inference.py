@@ -141,6 +141,9 @@ def _ok():
     ({"c": np.array([-2, 0])}, "c"),
     ({"c": np.array([0])}, "c"),
     ({"sweeps": -1}, "sweeps"),
+    # above the documented cap MAX_SWEEPS = 10^6: rejected before the kernel runs (10^12 used to hang)
+    ({"sweeps": 10**12}, r"sweeps must be an integer in \[0, 1000000\]"),
+    ({"sweeps": 1_000_001}, "sweeps"),
 ])
 def test_bad_input_names_the_argument(fn, change, name):
     g, o, a, lam, c = _ok()
