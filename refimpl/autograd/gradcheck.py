@@ -72,8 +72,15 @@ def check_vjp(fn: Callable, args: tuple, dy: Any, rtol: float, atol: float, h: f
     scale = 1.0 + _loss(fn, args, dy, absolute=True)
     atol = atol * scale
     _, pullback = vjp(fn, *args)
-    analytic = tree_flatten(pullback(dy))[0]
-    numeric = tree_flatten(numerical_vjp(fn, args, dy, h))[0]
+    analytic, a_def = tree_flatten(pullback(dy))
+    numeric, n_def = tree_flatten(numerical_vjp(fn, args, dy, h))
+    # Compare structure before values: zip() would silently drop leaves a faulty pullback omits.
+    if len(analytic) != len(numeric) or a_def != n_def:
+        raise ValueError(f"pullback returned {len(analytic)} leaves in structure {a_def!r}; the "
+                         f"arguments have {len(numeric)} leaves in structure {n_def!r}")
+    for i, (a, n) in enumerate(zip(analytic, numeric)):
+        if np.shape(a) != np.shape(n):
+            raise ValueError(f"pullback leaf {i} has shape {np.shape(a)}, argument leaf has {np.shape(n)}")
     ok, mabs, mrel = True, 0.0, 0.0
     for a, n in zip(analytic, numeric):
         err = np.abs(np.asarray(a, np.float64) - n)

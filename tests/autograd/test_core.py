@@ -117,3 +117,25 @@ def test_tree_ops():
     np.testing.assert_array_equal(ag.tree_sub(ag.tree_add(a, b), b)["x"], a["x"])
     with pytest.raises(ValueError, match="structure"):
         ag.tree_map(np.add, a, {"x": a["x"]})
+
+
+def test_check_vjp_rejects_pullback_with_missing_or_misshapen_leaves(monkeypatch):
+    """A faulty pullback that omits a leaf (or returns a wrong shape) must raise, not be zip-truncated."""
+    from refimpl.autograd import gradcheck
+
+    def f(a, b):
+        return a * b
+
+    args = (np.array([1.0, 2.0]), np.array([3.0, -1.0]))
+    dy = np.array([1.0, 1.0])
+    assert check_vjp(f, args, dy, rtol=1e-6, atol=1e-8).ok  # the genuine pullback passes
+
+    def fake(returned):
+        return lambda fn, *a: (fn(*a), lambda _dy: returned)
+
+    monkeypatch.setattr(gradcheck, "vjp", fake((args[1],)))  # one leaf instead of two; correct first
+    with pytest.raises(ValueError, match="1 leaves"):
+        check_vjp(f, args, dy, rtol=1e-6, atol=1e-8)
+    monkeypatch.setattr(gradcheck, "vjp", fake((args[1], np.zeros(3))))  # second leaf misshapen
+    with pytest.raises(ValueError, match="shape"):
+        check_vjp(f, args, dy, rtol=1e-6, atol=1e-8)
