@@ -80,8 +80,6 @@ def grs_encode_categorical(q, p, seed: int, mu_hat: float | None = None,
 def grs_decode_categorical(data: bytes, nbits: int, p, seed: int, mu_hat: float) -> int:
     """Decode :func:`grs_encode_categorical`: candidate ``index`` regenerated from (seed, index)."""
     k = int(index_decode(data, nbits, zipf_lambda(mu_hat), 1)[0]) - 1
-    if k >= 1 << 63:
-        raise ValueError("decoded index out of range")
     return int(rcc_categorical_candidates(p, check_seed(seed), np.array([k], dtype=np.uint64))[0])
 
 

@@ -247,7 +247,9 @@ def _gamma_get(rd: _Reader) -> int:
     return v
 
 
-TAIL_BUCKETS = 48  # escape buckets: bit lengths 17..64 of the rank
+TAIL_BUCKETS = 48  # escape buckets: bit lengths 17..64 of the rank (the table keeps 48 symbols)
+#: Ranks must be < 2^63 (decoded ranks are int64): the last bucket (b = 64) is never used.
+MAX_RANK_BITS = 63
 
 
 @functools.lru_cache(maxsize=64)
@@ -270,8 +272,8 @@ def _put_rank(out: _Bits, k: int, cdf: np.ndarray, precision: int, escape: bool,
         _sym_put(out, k - 1, cdf, precision)
     elif escape:
         b = int(k).bit_length()
-        if b > 16 + TAIL_BUCKETS or n != ZIPF_TABLE_SIZE:
-            raise ValueError("rank must be < 2**64 (and the escape table has 2**16 ranks)")
+        if b > MAX_RANK_BITS or n != ZIPF_TABLE_SIZE:
+            raise ValueError(f"rank must be < 2**{MAX_RANK_BITS} (and the escape table has 2**16 ranks), got {k}")
         _sym_put(out, n, cdf, precision)
         _sym_put(out, b - 17, _tail_table(lam, precision), precision)
         out.put(int(k) - (1 << (b - 1)), b - 1)
@@ -285,6 +287,8 @@ def _get_rank(rd: _Reader, cdf: np.ndarray, precision: int, escape: bool, lam: f
     if s < n:
         return s + 1
     b = 17 + _sym_get(rd, _tail_table(lam, precision), precision)
+    if b > MAX_RANK_BITS:  # ranks are stored as int64: bucket b = 64 (rank >= 2^63) is never written
+        raise DecodeError(f"escaped rank of {b} bits (ranks must be < 2**{MAX_RANK_BITS})")
     v = 1
     for _ in range(b - 1):
         v = (v << 1) | rd.bit()
@@ -294,13 +298,15 @@ def _get_rank(rd: _Reader, cdf: np.ndarray, precision: int, escape: bool, lam: f
 
 
 def index_encode(ranks, lams, n=None, precision: int = ZIPF_PRECISION) -> IndexCode:
-    """Code 1-based ``ranks`` (one per chunk/target) with Zipf(λ_i) tables, concatenated.
+    """Code 1-based ``ranks`` in [1, 2^63) (one per chunk/target) with Zipf(λ_i) tables, concatenated.
 
     ``n`` None: untruncated Zipf (table of :data:`ZIPF_TABLE_SIZE` ranks + escape + Elias gamma);
     ``n`` an int or per-rank ints: truncated Zipf on 1..n_i (DiffC), a rank > n_i is a ValueError."""
     r = np.atleast_1d(np.asarray(ranks))
     if r.ndim != 1 or (r.size and not np.issubdtype(r.dtype, np.integer)) or np.any(r < 1):
         raise ValueError("ranks must be a 1-D array of integers >= 1")
+    if r.size and int(r.max()) >= 1 << MAX_RANK_BITS:
+        raise ValueError(f"ranks must be < 2**{MAX_RANK_BITS} (decoded ranks are int64), got {int(r.max())}")
     lam = np.broadcast_to(np.asarray(lams, dtype=np.float64), r.shape)
     out = _Bits()
     ideal = 0.0
@@ -316,8 +322,8 @@ def index_encode(ranks, lams, n=None, precision: int = ZIPF_PRECISION) -> IndexC
 
 
 def index_decode(data: bytes, nbits: int, lams, count: int, n=None, precision: int = ZIPF_PRECISION) -> np.ndarray:
-    """Inverse of :func:`index_encode`: ``count`` 1-based ranks. DecodeError on a truncated or
-    foreign stream, or when bits are left over."""
+    """Inverse of :func:`index_encode`: ``count`` 1-based ranks (int64). DecodeError on a truncated or
+    foreign stream, an escaped rank ≥ 2^63 (tail bucket b = 64), or when bits are left over."""
     count = check_int(count, "count", 0)
     lam = np.broadcast_to(np.asarray(lams, dtype=np.float64), (count,))
     rd = _Reader(bytes(data), check_int(nbits, "nbits", 0))

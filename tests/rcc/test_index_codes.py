@@ -80,3 +80,42 @@ def test_canonical_code_is_prefix_free_and_within_shannon_lengths(lam, n, escape
     assert sum(2.0 ** -int(x) for x in c.length) <= 1.0
     words = sorted(format(int(v), f"0{int(l)}b") for v, l in zip(c.code, c.length))
     assert all(not b.startswith(a) for a, b in zip(words, words[1:]))  # sorted: a prefix would be adjacent
+
+
+def _stream_with_escaped_bits(lam: float, b: int, low: int = 5):
+    """Hand-built escape stream (escape codeword, bucket b − 17, b − 1 low bits): the bytes an
+    encoder without the 2^63 limit would have written for rank 2^(b−1) + low."""
+    from refimpl.rcc.index_codes import (ZIPF_PRECISION, ZIPF_TABLE_SIZE, _Bits, _sym_put,
+                                         _tail_table)
+    out = _Bits()
+    _sym_put(out, ZIPF_TABLE_SIZE, zipf_table(lam, ZIPF_TABLE_SIZE, True), ZIPF_PRECISION)
+    _sym_put(out, b - 17, _tail_table(lam, ZIPF_PRECISION), ZIPF_PRECISION)
+    out.put(low, b - 1)
+    return out.to_bytes(), len(out.bits)
+
+
+def test_rank_limit_is_two_to_the_63():
+    lam = 1.5
+    top = (1 << 63) - 1
+    c = index_encode(np.array([top], dtype=np.int64), lam)
+    assert index_decode(c.data, c.nbits, lam, 1).tolist() == [top]
+    for bad in (1 << 63, (1 << 63) + 5, (1 << 64) - 1):
+        with pytest.raises(ValueError, match="2\\*\\*63"):
+            index_encode(np.array([bad], dtype=np.uint64), lam)
+    # a corrupted/foreign stream in the b = 64 bucket is a DecodeError, never OverflowError
+    data, nbits = _stream_with_escaped_bits(lam, 64)
+    with pytest.raises(DecodeError):
+        index_decode(data, nbits, lam, 1)
+    # the same construction with b = 63 decodes (the hand-built stream matches the encoder)
+    data, nbits = _stream_with_escaped_bits(lam, 63)
+    assert index_decode(data, nbits, lam, 1).tolist() == [(1 << 62) + 5]
+
+
+def test_pfr_and_grs_decoders_raise_decode_error_on_huge_rank():
+    from refimpl.rcc import grs_decode_categorical, pfr_decode_categorical
+    p = np.full(4, 0.25)
+    lam_mu = 2.0
+    data, nbits = _stream_with_escaped_bits(zipf_lambda(lam_mu), 64)
+    for dec in (pfr_decode_categorical, grs_decode_categorical):
+        with pytest.raises(DecodeError):
+            dec(data, nbits, p, 7, lam_mu)
