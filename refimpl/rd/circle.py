@@ -21,6 +21,7 @@ N                   ``N`` (cells; rate log2 N bits)
 U (shared dither)   ``u`` (stream 3 = refimpl.random.STREAM_DITHER, index = sample)
 V (decoder noise)   ``v`` (stream 4, index = sample; deterministic encoder only)
 K                   ``k`` (cell index, entropy coded with rANS under a uniform model)
+(optimiser starts)  stream 5 = ``STREAM_STARTS`` (index = start; entropy-coded cells only)
 ==================  ===========================================================
 """
 
@@ -48,6 +49,7 @@ __all__ = [
 
 TWO_PI = 2.0 * math.pi
 STREAM_DECODER = 4
+STREAM_STARTS = 5      # SLSQP starting points of circle_entropy_coded_cells (not a codec stream)
 PRECISION = 16
 
 
@@ -167,18 +169,40 @@ class CircleCells(NamedTuple):
     entropy: float
 
 
+def _cells_starts(seed: int, starts: int, K: int) -> list[np.ndarray]:
+    """SLSQP starting points of :func:`circle_entropy_coded_cells`: start j is a Dirichlet(α_j·1_K)
+    draw, α_j = geomspace(0.05, 2, starts)[j], by inverse-CDF Gamma variates
+    G_jk = P^-1(α_j, U_jk) (regularised lower incomplete gamma) of open uniforms
+    U_jk = refimpl.random.uniform(seed, 5, j, d = K, open) — sorted in decreasing order."""
+    from scipy.special import gammaincinv
+    alphas = np.geomspace(0.05, 2.0, starts)
+    u = R.uniform(seed, STREAM_STARTS, np.arange(starts, dtype=np.uint64), d=K, open=True)
+    out = []
+    for a, uj in zip(alphas, u):
+        g = gammaincinv(a, uj)
+        if not g.sum() > 0:              # every variate underflowed (tiny α): start at one cell
+            g = np.zeros(K)
+            g[0] = 1.0
+        out.append(np.sort(g / g.sum())[::-1])
+    return out
+
+
 def _cells_distortion(p, stochastic: bool) -> float:
     s = np.sinc(np.asarray(p))          # np.sinc(x) = sin(πx)/(πx) = sinc(π p_k) in our notation
     return float(2.0 - 2.0 * np.sum(p * (s if stochastic else s * s)))
 
 
 def circle_entropy_coded_cells(rate: float, stochastic: bool = True, max_cells: int = 8,
-                               starts: int = 24) -> CircleCells:
+                               starts: int = 24, seed: int = 0) -> CircleCells:
     """min over cell probabilities p (≤ ``max_cells`` cells) of D(p) s.t. H(p) ≤ ``rate`` bits,
     with D = 2 − 2 Σ p_k sinc(π p_k) (stochastic: rotated partition + dither) or
     2 − 2 Σ p_k sinc²(π p_k) (deterministic cells, sampling decoder). SLSQP from ``starts``
-    seeded Dirichlet starts plus the equal-cell points: a local method, so the value is an
-    upper bound on the true optimum (digest §2.1 says the same of its table)."""
+    (an integer ≥ 1) Dirichlet(α_j) starts plus the equal-cell points with log2 m ≤ rate: a
+    local method, so the value is an upper bound on the true optimum (digest §2.1 says the same
+    of its table). Start j uses α_j = geomspace(0.05, 2, starts)[j] and Gamma(α_j) variates
+    G = P^-1(α_j, U) from open uniforms U of ``refimpl.random`` (``seed``, stream 5 =
+    ``STREAM_STARTS``, index j, d = ``max_cells``), p0 = sort(G / ΣG) descending. Raises
+    ValueError if no start ends at a feasible point (H(p) ≤ rate + 1e-7)."""
     from scipy.optimize import minimize
     rate = float(rate)
     if not (math.isfinite(rate) and rate > 0):
@@ -186,6 +210,9 @@ def circle_entropy_coded_cells(rate: float, stochastic: bool = True, max_cells: 
     if isinstance(max_cells, bool) or not isinstance(max_cells, (int, np.integer)) or not 2 <= max_cells <= 64:
         raise ValueError(f"max_cells must be an integer in [2, 64], got {max_cells!r}")
     K = int(max_cells)
+    if isinstance(starts, bool) or not isinstance(starts, (int, np.integer)) or not 1 <= starts <= 10_000:
+        raise ValueError(f"starts must be an integer in [1, 10000], got {starts!r}")
+    starts = int(starts)
 
     def H(p):
         p = np.clip(p, 1e-300, 1.0)
@@ -193,9 +220,8 @@ def circle_entropy_coded_cells(rate: float, stochastic: bool = True, max_cells: 
 
     cons = [{"type": "eq", "fun": lambda p: np.sum(p) - 1.0},
             {"type": "ineq", "fun": lambda p: rate - H(p)}]
-    rng = np.random.Generator(np.random.Philox(2021))
     inits = [np.concatenate([np.full(m, 1.0 / m), np.zeros(K - m)]) for m in range(2, K + 1) if math.log2(m) <= rate]
-    inits += [np.sort(rng.dirichlet(np.full(K, a)))[::-1] for a in np.geomspace(0.05, 2.0, starts)]
+    inits += _cells_starts(seed, starts, K)
     best = None
     for p0 in inits:
         if H(p0) > rate:                 # shrink towards one cell until feasible
@@ -214,6 +240,9 @@ def circle_entropy_coded_cells(rate: float, stochastic: bool = True, max_cells: 
             D = _cells_distortion(p, stochastic)
             if best is None or D < best.D:
                 best = CircleCells(p, D, H(p))
+    if best is None:
+        raise ValueError(f"no SLSQP start reached a feasible point with H(p) <= rate = {rate} "
+                         f"(max_cells = {K}, starts = {starts}, seed = {seed}); try more starts or another seed")
     return best
 
 

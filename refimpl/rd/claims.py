@@ -343,18 +343,25 @@ CIRCLE_EC_TABLE = {0.25: (1.8337, 1.9135), 0.5: (1.5686, 1.7624), 0.75: (1.2055,
 def circle_entropy_coded(size: str):
     """Entropy-coded circle codes (unequal cells, H(p) ≤ R): the digest's table, and the
     stochastic code with real rANS bits at R = 0.5."""
-    from ..coding import quantize_pmf, rans_encode
+    from ..coding import quantize_pmf, rans_decode, rans_encode
     from .circle import _cells_distortion, circle_cells_decode_given, circle_cells_encode_given, circle_entropy_coded_cells
     out = []
     cells, starts = (5, 6) if size == "quick" else (8, 24)
+    # The digest's table comes from its own local SLSQP run and is to be treated as upper bounds
+    # (§2.1), so the claim is one-sided: our optimum must not be worse than the printed value.
+    why = ("digest §2.1: local SLSQP optima, 'treat as upper bounds' -> one-sided (ours may be lower); tolerance "
+           "5e-5 = half a unit of the 4th printed decimal (the digest's own optimum may sit that far above the "
+           "printed number) + 1e-9 float slack")
     for rate, (ds, dd) in CIRCLE_EC_TABLE.items():
-        a = circle_entropy_coded_cells(rate, True, cells, starts)
-        b = circle_entropy_coded_cells(rate, False, cells, starts)
-        why = "digest prints 4 decimals (5e-5) from its own SLSQP run; ours is a local optimum too (+5e-5)"
-        out.append(close(f"circle_ec_sto_R{rate}", TA, f"min 2 − 2Σp sinc(πp) s.t. H(p) ≤ {rate}", a.D, ds, 1e-4, why))
-        out.append(close(f"circle_ec_det_R{rate}", TA, f"min 2 − 2Σp sinc²(πp) s.t. H(p) ≤ {rate}", b.D, dd, 1e-4, why))
-    # real bits at R = 0.5: rotated partition + dither, cell index rANS-coded with the cell pmf
-    a = circle_entropy_coded_cells(0.5, True, cells, starts)
+        a = circle_entropy_coded_cells(rate, True, cells, starts, seed=0)
+        b = circle_entropy_coded_cells(rate, False, cells, starts, seed=0)
+        out.append(at_most(f"circle_ec_sto_R{rate}", TA, f"min 2 − 2Σp sinc(πp) s.t. H(p) ≤ {rate} is at most the "
+                           "digest's value", a.D, ds, why, tolerance=5e-5 + 1e-9, details={"entropy": a.entropy}))
+        out.append(at_most(f"circle_ec_det_R{rate}", TA, f"min 2 − 2Σp sinc²(πp) s.t. H(p) ≤ {rate} is at most the "
+                           "digest's value", b.D, dd, why, tolerance=5e-5 + 1e-9, details={"entropy": b.entropy}))
+    # real bits at R = 0.5: rotated partition + dither, cell index rANS-coded with the cell pmf,
+    # the decoder reads the cell indices back from the rANS bytes and reconstructs from those
+    a = circle_entropy_coded_cells(0.5, True, cells, starts, seed=0)
     p = a.p[a.p > 1e-9]
     p = p / p.sum()
     n = 50_000 if size == "quick" else 500_000
@@ -362,13 +369,26 @@ def circle_entropy_coded(size: str):
     theta = 2 * math.pi * R.uniform(77, 0, idx)
     u = R.uniform(78, R.STREAM_DITHER, idx)
     k = circle_cells_encode_given(theta, u, p)
-    data = rans_encode(k, quantize_pmf(p, 16), 16)
-    th = circle_cells_decode_given(k, u, None, p, True)
-    dist = circle_distortion(theta, th)
+    cdf = quantize_pmf(p, 16)
+    data = rans_encode(k, cdf, 16)
+    try:
+        k_dec = np.asarray(rans_decode(data, cdf, 16, n), dtype=np.int64)
+        decoded_ok = bool(np.array_equal(k_dec, k))
+    except ValueError:           # DecodeError is a ValueError
+        k_dec, decoded_ok = None, False
+    if decoded_ok:
+        th = circle_cells_decode_given(k_dec, u, None, p, True)
+        dist = circle_distortion(theta, th)
+    else:                        # a lossless-coding failure sets NaN (verdict False), never an assert
+        th = dist = np.full(n, np.nan)
+    out.append(holds_exactly("circle_ec_codec_roundtrip_R0.5", TA, f"rANS decode of the {8 * len(data)}-bit stream "
+                             f"returns the encoder's {n} cell indices", int(not decoded_ok),
+                             "lossless coding: exact on this fixed seed"))
     out.append(close("circle_ec_codec_distortion_R0.5", TA, f"measured distortion, {n} samples",
-                     dist.mean(), _cells_distortion(p, True), 5 * dist.std() / math.sqrt(n),
+                     dist.mean(), _cells_distortion(p, True), 5 * dist.std() / math.sqrt(n) if decoded_ok else 0.0,
                      "5 standard errors of the sample mean (fixed seeds)"))
-    out.append(at_most("circle_ec_codec_rate_R0.5", TA, "bits/sample of the rANS stream", 8 * len(data) / n, 0.5 + 0.01,
+    out.append(at_most("circle_ec_codec_rate_R0.5", TA, "bits/sample of the rANS stream", 8 * len(data) / n if decoded_ok
+                       else math.nan, 0.5 + 0.01,
                        "H(p) ≤ 0.5 plus the 16-bit model quantisation and the rANS flush (< 0.01 bit/sample here)"))
     out.append(at_least("circle_ec_codec_uniform_R0.5", TA, "KS p-value of the decoded angles against uniform",
                         stats.kstest(th / (2 * math.pi), "uniform").pvalue, 1e-4,
