@@ -57,15 +57,28 @@ class GaussianChannelEncoded(NamedTuple):
     iterations: int
 
 
-def gaussian_channel_chunk_sizes(d_kl_bits: float, max_chunk_bits: int = 16, padding_bits: int = 2) -> np.ndarray:
+#: Upper bound on the number of chunks when ``d`` is not given (guards against huge allocations).
+MAX_CHUNKS = 1 << 24
+
+
+def gaussian_channel_chunk_sizes(d_kl_bits: float, max_chunk_bits: int = 16, padding_bits: int = 2,
+                                 d: int | None = None) -> np.ndarray:
     """DiffC's ``get_chunk_sizes`` (digest §3.9): n = ⌈D⌉, chunks = max(1, ⌈n/(max − pad)⌉); the
-    n + pad·chunks bits are spread evenly, the first chunks getting one more. Each ≤ max."""
+    n + pad·chunks bits are spread evenly, the first chunks getting one more. Each ≤ max.
+
+    The chunk count is checked before anything is allocated: ValueError if it exceeds ``d`` (every
+    chunk needs a dimension) or, when ``d`` is None, :data:`MAX_CHUNKS`."""
     if not (math.isfinite(d_kl_bits) and d_kl_bits >= 0):
         raise ValueError(f"d_kl_bits must be finite and >= 0, got {d_kl_bits}")
     mx = check_int(max_chunk_bits, "max_chunk_bits", 1, 30)
     pad = check_int(padding_bits, "padding_bits", 0, mx - 1)
+    limit = MAX_CHUNKS if d is None else check_int(d, "d", 1)
     n = math.ceil(d_kl_bits)
     chunks = max(1, -(-n // (mx - pad)))
+    if chunks > limit:
+        what = f"d = {limit} dimensions" if d is not None else f"MAX_CHUNKS = {limit}"
+        raise ValueError(f"d_kl_bits = {d_kl_bits} needs {chunks} chunks of <= {mx - pad} bits, more than "
+                         f"{what} (every chunk needs a dimension)")
     total = n + pad * chunks
     base, rem = divmod(total, chunks)
     return np.array([base + 1] * rem + [base] * (chunks - rem), dtype=np.int64)
@@ -156,7 +169,7 @@ def gaussian_channel_encode(mu_q, sigma_q, mu_p, sigma_p, seed: int, d_kl_bits: 
         d_hat = _kl_header(out, float(np.sum(gaussian_kl_bits(a, s))))
     else:
         d_hat = float(d_kl_bits)
-    sizes = gaussian_channel_chunk_sizes(d_hat, max_chunk_bits, padding_bits)
+    sizes = gaussian_channel_chunk_sizes(d_hat, max_chunk_bits, padding_bits, a.size)
     parts = gaussian_channel_partition(a.size, sizes, seed)
     kl_dims = gaussian_kl_bits(a, s)
     ckl = [_kl_header(out, float(np.sum(kl_dims[dims]))) for dims in parts] if chunk_kl else None
@@ -225,7 +238,12 @@ def gaussian_channel_decode(data: bytes, nbits: int, mu_p, sigma_p, seed: int, d
             raise DecodeError("side-information KL is implausibly large")
     else:
         d_hat = float(d_kl_bits)
-    sizes = gaussian_channel_chunk_sizes(d_hat, max_chunk_bits, padding_bits)
+    try:
+        sizes = gaussian_channel_chunk_sizes(d_hat, max_chunk_bits, padding_bits, mu_p.size)
+    except ValueError as e:
+        if d_kl_bits is None:  # D̂ came from the stream: a malformed stream, not a bad argument
+            raise DecodeError(f"side-information KL does not fit d: {e}") from None
+        raise
     parts = gaussian_channel_partition(mu_p.size, sizes, seed)
     ckl = [(_gamma_get(rd) - 1) / KL_SIDE_INFO_STEPS for _ in parts] if chunk_kl else None
     lams = _lams(sizes, d_hat, exact, ckl)

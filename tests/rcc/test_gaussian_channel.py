@@ -109,3 +109,33 @@ def test_chunk_kl_side_information_round_trip(coder):
     np.testing.assert_array_equal(z, e.sample)
     plain = gaussian_channel_encode(mu, 1.0, 0.0, 1.0, seed=9, max_chunk_bits=6, coder=coder)
     assert np.array_equal(plain.indices, e.indices) and e.ideal_bits != plain.ideal_bits
+
+
+def test_chunk_count_is_checked_before_allocation():
+    # reviewer's case: D = 1e9 bits with d = 2 used to build ~7e7 chunk entries (>20 s, GBs) before
+    # the partition noticed chunks > d. An alarm turns a regression into a failure, not a hang.
+    import signal
+
+    def _timeout(*_):
+        raise AssertionError("chunk-count check did not happen up front")
+    old = signal.signal(signal.SIGALRM, _timeout)
+    signal.alarm(5)
+    try:
+        with pytest.raises(ValueError, match="chunks"):
+            gaussian_channel_chunk_sizes(1e9, 16, 2, d=2)
+        with pytest.raises(ValueError, match="MAX_CHUNKS"):
+            gaussian_channel_chunk_sizes(1e12, 16, 2)
+        with pytest.raises(ValueError, match="chunks"):
+            gaussian_channel_encode(np.zeros(2), 0.5, np.zeros(2), 1.0, 3, d_kl_bits=1e9)
+        with pytest.raises(ValueError, match="chunks"):
+            gaussian_channel_decode(b"", 0, np.zeros(2), 1.0, 3, d_kl_bits=1e9)
+        # a stream whose side-information D̂ (here 1e6 bits) needs more chunks than d = 2: DecodeError
+        from refimpl.rcc.index_codes import _Bits, _gamma_put
+        out = _Bits()
+        _gamma_put(out, 8 * 10**6 + 1)
+        with pytest.raises(DecodeError):
+            gaussian_channel_decode(out.to_bytes(), len(out.bits), np.zeros(2), 1.0, 3)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    assert gaussian_channel_chunk_sizes(28.0, 16, 2, d=2).tolist() == [16, 16]
