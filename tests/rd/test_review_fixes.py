@@ -101,3 +101,15 @@ def test_rdpf_docs_table_matches_the_claim_run():
     _, runs = _coding_theorem_runs("quick")
     assert doc == pytest.approx([r["bits_per_symbol"] for r in runs], abs=0.0051)
     assert doc_bound == pytest.approx([r["bound"] for r in runs], abs=0.0051)
+
+
+def test_stochastic_encoders_docs_table_matches_the_claim_run():
+    # docs/stochastic_encoders.md's "ours" rows must be what circle_entropy_coded measures (quick)
+    text = (ROOT / "docs" / "stochastic_encoders.md").read_text()
+    cl = _claims_by_name()
+    for tag, label in (("sto", "stochastic"), ("det", "deterministic")):
+        row = re.search(rf"^\| D {label}, ours \|(.*)\|\s*$", text, re.M)
+        assert row, label
+        doc = [float(x) for x in row.group(1).split("|")]
+        got = [cl[f"circle_ec_{tag}_R{r}"].measured for r in (0.25, 0.5, 0.75, 1.0, 2.0)]
+        assert doc == pytest.approx(got, abs=5.1e-6)
