@@ -74,7 +74,7 @@ def orc_experiment(size: str = "quick") -> dict:
 def hybrid_sweep(sigmas, targets: int, seed: int = 1, plain_pfr: bool = False) -> list[dict]:
     """The notebook's σ sweep (d = 2, σ_q = 1, p = N(0, 1 + σ²)): per σ, M, I, bounds, mean ideal
     and real cost, and iteration statistics; optionally plain exact PFR on the same targets."""
-    from .hybrid import hybrid_cost_bounds, hybrid_encode_gaussian, hybrid_gaussian_setup
+    from .hybrid import hybrid_cost_bounds, hybrid_encode_gaussian, hybrid_gaussian_info_bits, hybrid_gaussian_setup
     from .pfr import pfr_encode_gaussian
 
     out = []
@@ -82,7 +82,7 @@ def hybrid_sweep(sigmas, targets: int, seed: int = 1, plain_pfr: bool = False) -
     for sig in sigmas:
         sx = np.array([sig, sig], dtype=np.float64)
         sp = np.sqrt(1.0 + sx**2)
-        info = float(np.sum(0.5 * np.log2(1.0 + sx**2)))
+        info = hybrid_gaussian_info_bits(sx, 1.0)
         m = hybrid_gaussian_setup([0.0, 0.0], 1.0, 0.0, sp).m
         lo, hi = hybrid_cost_bounds(info, m)
         ideal, real, its, pfr_its = [], [], [], []

@@ -27,7 +27,8 @@ import numpy as np
 from scipy.special import ndtr, ndtri
 
 from .. import random as R
-from ._common import DEFAULT_MAX_ITER, LOG2E, RccCapError, check_gaussians, check_int, check_seed
+from ._common import (DEFAULT_MAX_ITER, LOG2E, RccCapError, check_gaussians, check_int, check_seed,
+                      gaussian_kl_bits)
 from .index_codes import _Bits, _Reader, _get_rank, _put_rank, zipf_ideal_bits, zipf_lambda, zipf_mu_hat, zipf_table
 from .index_codes import ZIPF_PRECISION, ZIPF_TABLE_SIZE
 
@@ -159,6 +160,22 @@ def _k_get(rd: _Reader, m: np.ndarray) -> np.ndarray:
         k.append(v % md)
         v //= md
     return np.array(k, dtype=np.int64)
+
+
+def hybrid_gaussian_info_bits(sigma_x, sigma_q=1.0) -> float:
+    """I(X; Z) in bits for the notebook's Gaussian experiment (digest §5.2): X ~ N(0, diag σ_x²),
+    target q_X = N(X, diag σ_q²), proposal p = N(0, σ_q² + σ_x²) (the marginal of Z). I is the
+    average coding target E_X D(q_X‖p); D is linear in a² = (X/σ_p)², so it is evaluated with
+    :func:`refimpl.rcc._common.gaussian_kl_bits` at E a² = σ_x²/σ_p², s = σ_q/σ_p
+    (= Σ_d ½ log2(1 + σ_x²/σ_q²))."""
+    sx = np.atleast_1d(np.asarray(sigma_x, dtype=np.float64))
+    sq = np.broadcast_to(np.asarray(sigma_q, dtype=np.float64), sx.shape)
+    if sx.ndim != 1 or not np.all(np.isfinite(sx)) or np.any(sx < 0):
+        raise ValueError("sigma_x must be finite and >= 0 (scalar or 1-D)")
+    if not np.all(np.isfinite(sq)) or np.any(sq <= 0):
+        raise ValueError("sigma_q must be finite and > 0")
+    sp = np.sqrt(sq * sq + sx * sx)
+    return float(np.sum(gaussian_kl_bits(sx / sp, sq / sp)))
 
 
 def hybrid_cost_bounds(info_bits: float, m) -> tuple[float, float]:

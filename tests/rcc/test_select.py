@@ -177,3 +177,21 @@ def test_gaussian_kernel_equals_twin_property(d, sq, n, seed, method):
     a, b = select_gaussian(mu, sq, 0.1, 1.2, n, seed, method), select_gaussian_fast(mu, sq, 0.1, 1.2, n, seed, method)
     assert a.index == b.index
     np.testing.assert_array_equal(a.sample, b.sample)
+
+
+def test_orc_to_pfr_limit_arithmetic():
+    # N·E[E_(n)] = N(H_N − H_{N−n}) → n = E[T_n]; the gap is ≈ n²/(2N) (moved here from the claims:
+    # pure arithmetic on constants, no refimpl code involved)
+    N, n = 1 << 14, 16
+    exact = N * sum(1.0 / (N - i) for i in range(n))
+    assert abs(exact - n) < 0.02 and abs(exact - n - n * (n - 1) / (2 * N)) < 1e-3
+
+
+def test_hybrid_information_matches_closed_form():
+    from refimpl.rcc.hybrid import hybrid_gaussian_info_bits
+    # I(X; X + N(0, σ_q²)) = ½ log2(1 + σ_x²/σ_q²) per dimension (Cover & Thomas eq. 9.16)
+    sx = np.array([40.0, 20.0])
+    assert abs(hybrid_gaussian_info_bits(sx) - float(np.sum(0.5 * np.log2(1 + sx**2)))) < 1e-12
+    assert abs(hybrid_gaussian_info_bits([3.0], 2.0) - 0.5 * np.log2(1 + 9 / 4)) < 1e-12
+    with pytest.raises(ValueError):
+        hybrid_gaussian_info_bits([-1.0])
