@@ -14,10 +14,12 @@ in low dimensional domains", NeurIPS 2020), the kind of per-image overfitting C3
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from .. import random as R
-from ..claims import at_least, holds_exactly, register
+from ..claims import at_least, at_most, holds_exactly, register
 from . import nn, ops
 from .catalog import VJP_OPS, example_inputs
 from .core import value_and_grad
@@ -57,9 +59,27 @@ def synthetic_image(n: int = 32) -> np.ndarray:
     return np.stack([r, g, b], -1)
 
 
+class CoordinateFit(NamedTuple):
+    psnr_db: float                # trained MLP
+    last_layer_ls_psnr_db: float  # closed-form least-squares last layer on the trained hidden features
+    linear_ls_psnr_db: float      # closed-form least-squares linear model on the Fourier features γ(v)
+
+
+def _psnr(mse: float) -> float:
+    return float(10 * np.log10(1.0 / mse))
+
+
+def _lstsq_psnr(design: np.ndarray, target: np.ndarray) -> float:
+    """PSNR of the least-squares fit target ≈ [design, 1]·W (numpy.linalg.lstsq, closed form)."""
+    a = np.concatenate([design, np.ones((design.shape[0], 1))], axis=1)
+    w = np.linalg.lstsq(a, target, rcond=None)[0]
+    return _psnr(float(np.mean((a @ w - target) ** 2)))
+
+
 def fit_coordinate_mlp(image: np.ndarray, steps: int, n_freq: int = 64, sigma: float = 8.0, width: int = 64,
-                       lr: float = 1e-2, seed: int = 0) -> float:
-    """Fit MLP(γ(v)) ≈ image[v] (ReLU, 2 hidden layers) with Adam and warm-up + cosine; PSNR in dB."""
+                       lr: float = 1e-2, seed: int = 0) -> CoordinateFit:
+    """Fit MLP(γ(v)) ≈ image[v] (ReLU, 2 hidden layers) with Adam and warm-up + cosine (Tancik et al.
+    2020 §5); PSNR in dB, with two closed-form least-squares references computed without autograd."""
     n = image.shape[0]
     c = (np.arange(n) + 0.5) / n
     coords = np.stack(np.meshgrid(c, c, indexing="ij"), -1).reshape(-1, 2)
@@ -77,20 +97,43 @@ def fit_coordinate_mlp(image: np.ndarray, steps: int, n_freq: int = 64, sigma: f
     for k in range(steps):
         _, g = step(params)
         params, state = adam_update(params, g, state, warmup_cosine_schedule(k, 20, steps, lr, 0.01 * lr))
-    return float(10 * np.log10(1.0 / float(mse(params))))
+    hidden = features
+    for layer in params[:-1]:  # the trained hidden layers, recomputed in plain NumPy
+        hidden = np.maximum(hidden @ np.asarray(layer["w"]) + np.asarray(layer["b"]), 0.0)
+    return CoordinateFit(_psnr(float(mse(params))), _lstsq_psnr(hidden, target), _lstsq_psnr(features, target))
+
+
+#: Convergence criterion of the last layer: within 1 dB (MSE within a factor 10^0.1 = 1.26) of its
+#: closed-form least-squares optimum given the trained hidden features.
+LAST_LAYER_GAP_DB = 1.0
 
 
 @register("autograd")
 def coordinate_mlp_overfits(size: str):
-    """A Fourier-feature coordinate MLP overfits a 32×32 synthetic image."""
-    steps, bound = (200, 30.0) if size == "quick" else (1000, 75.0)
+    """A Fourier-feature coordinate MLP overfits a 32×32 synthetic image: Adam through the autograd
+    reaches the closed-form optimum of its last layer, and beats the best linear model on γ(v)."""
+    steps = 200 if size == "quick" else 1000
     img = synthetic_image(32)
-    psnr = fit_coordinate_mlp(img, steps)
-    mean_psnr = float(10 * np.log10(1.0 / np.mean((img - img.mean(axis=(0, 1))) ** 2)))
-    return at_least("coordinate_mlp_psnr", PAPER_FF,
-                    f"64 Fourier features (σ = 8) → 64 → 64 → 3 ReLU MLP, Adam, {steps} steps: PSNR ≥ {bound} dB "
-                    f"on a 32×32 synthetic image (the per-channel mean scores {mean_psnr:.1f} dB)",
-                    psnr, bound,
-                    "deterministic (fixed seeds); bound set ≈ 7 dB (quick, measured 37.0 dB) and ≈ 12 dB (full, "
-                    "measured 86.6 dB) under the values measured when written, so BLAS round-off cannot flip it",
-                    details={"steps": steps, "mean_image_psnr_db": mean_psnr})
+    fit = fit_coordinate_mlp(img, steps)
+    mean_psnr = _psnr(float(np.mean((img - img.mean(axis=(0, 1))) ** 2)))
+    details = {"steps": steps, "psnr_db": fit.psnr_db, "last_layer_ls_psnr_db": fit.last_layer_ls_psnr_db,
+               "linear_ls_psnr_db": fit.linear_ls_psnr_db, "mean_image_psnr_db": mean_psnr}
+    arch = f"64 Fourier features (σ = 8) → 64 → 64 → 3 ReLU MLP, Adam, {steps} steps, 32×32 synthetic image"
+    return [
+        at_most("coordinate_mlp_last_layer_gap_db", PAPER_FF,
+                f"{arch}: PSNR {fit.psnr_db:.2f} dB is within {LAST_LAYER_GAP_DB} dB of the least-squares "
+                f"optimum of its last layer on the trained hidden features ({fit.last_layer_ls_psnr_db:.2f} dB)",
+                fit.last_layer_ls_psnr_db - fit.psnr_db, LAST_LAYER_GAP_DB,
+                "the reference is computed independently of the autograd (numpy.linalg.lstsq on the hidden "
+                "activations recomputed in NumPy) and is ≥ the trained PSNR by construction; the 1 dB gap "
+                "(MSE within 26% of optimal) is the stated convergence criterion, not a measured value minus "
+                "a margin; deterministic (fixed seeds)", details=details),
+        at_least("coordinate_mlp_beats_linear_ls", PAPER_FF,
+                 f"{arch}: PSNR {fit.psnr_db:.2f} dB ≥ the closed-form least-squares linear model on the same "
+                 f"Fourier features γ(v) ({fit.linear_ls_psnr_db:.2f} dB; the per-channel mean scores "
+                 f"{mean_psnr:.1f} dB)",
+                 fit.psnr_db, fit.linear_ls_psnr_db,
+                 "independent bound: the MLP's hidden layers can only add to what a linear read-out of γ(v) "
+                 "achieves, so a trained MLP below the lstsq linear fit means the gradients or optimiser are "
+                 "wrong; deterministic (fixed seeds)", details=details),
+    ]
