@@ -119,3 +119,53 @@ def gaussian_log_w_max(a, s) -> float:
         return math.inf
     safe = np.where(s < 1, 1.0 - s * s, 1.0)
     return float(np.sum(-np.log(s) + np.where(s < 1, a * a / (2.0 * safe), 0.0)))
+
+
+# --- shared statistics helpers (claims and tests) -------------------------------------------
+
+def kl_bits(q, p) -> float:
+    """Categorical D_KL(q‖p) in bits, Σ_{q>0} q log2(q/p) (Cover & Thomas eq. 2.26); +inf if q > 0
+    where p = 0."""
+    q = np.asarray(q, dtype=np.float64)
+    p = np.asarray(p, dtype=np.float64)
+    m = q > 0
+    if np.any(p[m] == 0):
+        return math.inf
+    return float(np.sum(q[m] * (np.log2(q[m]) - np.log2(p[m]))))
+
+
+def tv_tolerance(pmf, n: int, delta: float = 1e-6) -> float:
+    """Upper bound, holding with probability ≥ 1 − δ, on TV(p̂_n, p) of the empirical pmf of n
+    i.i.d. draws from ``pmf`` (over the listed cells; the mass 1 − Σ pmf outside them is added):
+    E TV ≤ ½ Σ_k sqrt(p_k(1 − p_k)/n) (Jensen on E|p̂_k − p_k|) plus sqrt(ln(1/δ)/(2n)) (McDiarmid:
+    one draw moves TV by ≤ 1/n). δ = 1e-6 matches the χ²/KS thresholds of digest §7."""
+    p = np.asarray(pmf, dtype=np.float64)
+    n = check_int(n, "n", 1)
+    if not 0 < delta < 1:
+        raise ValueError(f"delta must be in (0, 1), got {delta}")
+    return float(0.5 * np.sum(np.sqrt(p * (1 - p) / n)) + math.sqrt(math.log(1 / delta) / (2 * n))
+                 + max(0.0, 1.0 - float(p.sum())))
+
+
+def pooled_chisquare_pvalue(counts, expected, min_expected: float = 5.0) -> float:
+    """Pearson χ² p-value after pooling cells with expected count < ``min_expected`` (digest §7):
+    all such cells form one cell; if that cell is still below ``min_expected`` the smallest
+    remaining cell joins it. Needs ≥ 2 cells after pooling (else ValueError)."""
+    from scipy import stats
+
+    c = np.asarray(counts, dtype=np.float64)
+    e = np.asarray(expected, dtype=np.float64)
+    if c.shape != e.shape or c.ndim != 1:
+        raise ValueError("counts and expected must be 1-D of equal length")
+    small = e < min_expected
+    big_c, big_e = list(c[~small]), list(e[~small])
+    if np.any(small):
+        pc, pe = float(c[small].sum()), float(e[small].sum())
+        if pe < min_expected and big_e:
+            j = int(np.argmin(big_e))
+            pc, pe = pc + big_c.pop(j), pe + big_e.pop(j)
+        big_c.append(pc)
+        big_e.append(pe)
+    if len(big_e) < 2:
+        raise ValueError("fewer than 2 cells after pooling: the χ² test is undefined")
+    return float(stats.chisquare(big_c, big_e).pvalue)

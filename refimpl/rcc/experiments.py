@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from ._common import LOG2E
+from ._common import LOG2E, kl_bits
 from .select import select_categorical_fast
 
 __all__ = ["orc_experiment", "hybrid_sweep", "runtime_vs_kl", "ORC_SIZES"]
@@ -47,7 +47,7 @@ def orc_experiment(size: str = "quick") -> dict:
     cfg = ORC_SIZES[size]
     p = np.full(cfg["states"], 1.0 / cfg["states"])
     qs = _notebook_targets(cfg["states"], cfg["alpha"], cfg["targets"])
-    kls = [float(np.sum(q[q > 0] * np.log2(q[q > 0] / p[q > 0]))) for q in qs]
+    kls = [kl_bits(q, p) for q in qs]
     nbins = 2 * max(cfg["ns"])
     res = {"ns": cfg["ns"], "kl_bits": kls, "tv": {}, "entropy": {}}
     for m in ORC_METHODS:

@@ -26,7 +26,7 @@ import numpy as np
 
 from .. import random as R
 from ._common import (DEFAULT_MAX_ITER, RccCapError, check_gaussians, check_int, check_q_p,
-                      check_seed, gaussian_kl_bits, gaussian_log_w_max, whiten)
+                      check_seed, gaussian_kl_bits, gaussian_log_w_max, kl_bits, whiten)
 from .index_codes import index_decode, index_encode, zipf_lambda, zipf_mu_hat
 from .select import _keys, rcc_categorical_candidates, rcc_gaussian_candidates
 
@@ -82,7 +82,7 @@ def pfr_encode_categorical(q, p, seed: int, mu_hat: float | None = None,
     max_iter = check_int(max_iter, "max_iter", 1)
     lmax = float(np.max(lw[p > 0]))
     if mu_hat is None:
-        mu_hat = zipf_mu_hat(_kl_bits(q, p))
+        mu_hat = zipf_mu_hat(kl_bits(q, p))
     if fast:
         from ._kernels import pfr_exact_categorical_kernel
         k0, k1 = _keys(seed)
@@ -100,11 +100,6 @@ def pfr_decode_categorical(data: bytes, nbits: int, p, seed: int, mu_hat: float)
     """Decode :func:`pfr_encode_categorical`: read the rank, regenerate candidate index from (seed, index)."""
     k = int(index_decode(data, nbits, zipf_lambda(mu_hat), 1)[0]) - 1
     return int(rcc_categorical_candidates(p, check_seed(seed), np.array([k], dtype=np.uint64))[0])
-
-
-def _kl_bits(q: np.ndarray, p: np.ndarray) -> float:
-    m = q > 0
-    return float(np.sum(q[m] * (np.log2(q[m]) - np.log2(p[m]))))
 
 
 def pfr_encode_gaussian(mu_q, sigma_q, mu_p, sigma_p, seed: int, mu_hat: float | None = None,
