@@ -85,6 +85,16 @@ class GaussianTau:
             for lo, hi in zip(self.nodes[:-1], self.nodes[1:]):
                 cum.append(cum[-1] + integrate.quad(self._inv, lo, hi, limit=200, epsabs=1e-13, epsrel=1e-10)[0])
         self.cum = np.array(cum)
+        # instances are shared through the lru_cache of _gaussian_tau: the tables are read-only
+        # and attributes cannot be rebound after construction
+        self.nodes.setflags(write=False)
+        self.cum.setflags(write=False)
+        self._frozen = True
+
+    def __setattr__(self, name, value):
+        if getattr(self, "_frozen", False):
+            raise AttributeError(f"GaussianTau is immutable (shared via a cache); cannot set {name!r}")
+        object.__setattr__(self, name, value)
 
     def log_w(self, x):
         a, s = self.a, self.s

@@ -31,14 +31,27 @@ def test_discrete_tau_matches_quadrature():
     assert gprs_tau_discrete(1.0001 * w.max(), q, p) == math.inf
 
 
+def _excess_by_quadrature(a, s, h):
+    """E_p[(w − h)₊] = ∫ (N(x; a, s²) − h·N(x; 0, 1))₊ dx by adaptive quadrature over x (independent of
+    the code's closed form and level sets); the integrand is below 1e-30 outside a ± 14 s."""
+    f = lambda x: max(stats.norm.pdf(x, a, s) - h * stats.norm.pdf(x), 0.0)
+    lo, hi = a - 14 * s, a + 14 * s
+    grid = np.linspace(lo, hi, 57)  # sub-intervals so quad resolves the two kinks of the positive part
+    return sum(integrate.quad(f, u, v, limit=200, epsabs=1e-15, epsrel=1e-12)[0] for u, v in zip(grid[:-1], grid[1:]))
+
+
 def test_gaussian_tau_solves_the_ode():
-    # dτ/dh = 1/E_p[(w − h)₊] (the stretch ODE written for τ = σ⁻¹), central differences, rtol 1e-4
+    # dτ/dh = 1/E_p[(w − h)₊] (the stretch ODE written for τ = σ⁻¹), central differences, rtol 1e-4;
+    # the excess is computed here by quadrature over x, not with GaussianTau.excess
     tau = GaussianTau(0.8, 0.6)
     for h in (0.2, 0.9, 1.7, 0.8 * tau.w_max):
         eps = 1e-5 * max(h, 1)
         d = (tau(h + eps) - tau(h - eps)) / (2 * eps)
-        assert math.isclose(d, 1.0 / tau.excess(h), rel_tol=1e-4)
+        ex = _excess_by_quadrature(0.8, 0.6, h)
+        assert math.isclose(d, 1.0 / ex, rel_tol=1e-4)
+        assert math.isclose(tau.excess(h), ex, rel_tol=1e-8)
     # excess at η = 0 is E_p[w] = 1
+    assert math.isclose(_excess_by_quadrature(0.8, 0.6, 0.0), 1.0, rel_tol=1e-10)
     assert math.isclose(tau.excess(0.0), 1.0, rel_tol=1e-12)
 
 
@@ -86,3 +99,17 @@ def test_triangular_gprs_matches_closed_form_and_refuses_bad_shape():
     assert 0.3 <= e.sample <= 0.7 and e.iterations == e.index + 1
     with pytest.raises(ValueError):
         gprs_encode_triangular(0.7, 0.3, 0.5, 0)
+
+
+def test_cached_gaussian_tau_is_read_only():
+    # _gaussian_tau is an lru_cache: a caller mutating the shared tables would corrupt later encodes
+    from refimpl.rcc.gprs import _gaussian_tau
+    tau = _gaussian_tau(0.8, 0.6)
+    assert tau is _gaussian_tau(0.8, 0.6)
+    for arr in (tau.nodes, tau.cum):
+        assert not arr.flags.writeable
+        with pytest.raises(ValueError):
+            arr[0] = 1.0
+    with pytest.raises(AttributeError):
+        tau.cum = np.zeros(3)
+    assert tau(1.0) == GaussianTau(0.8, 0.6)(1.0)
