@@ -11,7 +11,9 @@ there are rounded, so each cell is compared within half a unit of its last print
 
 from __future__ import annotations
 
+import functools
 import math
+from types import MappingProxyType
 
 import numpy as np
 
@@ -422,19 +424,29 @@ def codec_experiment(lam: np.ndarray, T: int, n: int, seed0: int = 5000) -> dict
 
 
 def _codec_size(size: str) -> tuple[int, int]:
-    return (60, 16) if size == "quick" else (400, 16)
+    """(streams n, steps T). n = 600 at quick size (≈ 10 s): 5 SE of D_A/D_F is then ≈ 0.21 on 2
+    (was 0.68 at n = 60) and of the flow output variance ≈ 0.07 on 1 (was 0.22)."""
+    return (600, 16) if size == "quick" else (2000, 16)
 
 
-_CODEC_CACHE: dict = {}
+def _read_only(v):
+    """Recursively freeze codec_experiment's result: read-only arrays, dicts as mapping proxies."""
+    if isinstance(v, np.ndarray):
+        v = v.view()
+        v.setflags(write=False)
+        return v
+    if isinstance(v, dict):
+        return MappingProxyType({k: _read_only(x) for k, x in v.items()})
+    return v
 
 
-def _codec_run(size: str) -> tuple[np.ndarray, dict]:
-    """One shared run for the codec claims (d = 16, λ_i ∝ 1/i with mean 1)."""
-    if size not in _CODEC_CACHE:
-        n, T = _codec_size(size)
-        lam = power_law(16)
-        _CODEC_CACHE[size] = (lam, codec_experiment(lam, T, n))
-    return _CODEC_CACHE[size]
+@functools.lru_cache(maxsize=2)
+def _codec_run(size: str) -> tuple:
+    """One shared run for the codec claims (d = 16, λ_i ∝ 1/i with mean 1): a pure function of
+    ``size`` (fixed seeds), memoised; the result is immutable (read-only arrays, mapping proxies)."""
+    n, T = _codec_size(size)
+    lam = power_law(16)
+    return _read_only(lam), _read_only(codec_experiment(lam, T, n))
 
 
 @register("diffc")
@@ -497,9 +509,14 @@ def codec_distortion(size: str):
                 f"5 SE; {3 * sg.size} comparisons, so a correct codec exceeds 5 SE with probability < 1e-4",
                 details=where),
         close("codec_flow_output_variance", PAPER, "DiffC-F output: mean of Σ x̂_i²/λ_i / d (1 if Var x̂_i = λ_i)",
-              float(ratio.mean()), 1.0, 5 * r_se, "5 standard errors of the mean"),
+              float(ratio.mean()), 1.0, 5 * r_se,
+              f"5 standard errors of the mean over {n} streams (≈ 0.07 at quick n = 600, ≈ 0.04 at full "
+              f"n = 2000): detects a variance off by ≳ 7% (quick), not subtle errors"),
         close("codec_ancestral_over_flow", PAPER, f"measured D_A/D_F at σ_t = 0.01 vs 1 + ρ = {want:.5f}",
-              q, want, 5 * q_se, "5 delta-method standard errors of a ratio of means"),
+              q, want, 5 * q_se,
+              f"5 delta-method standard errors of a ratio of means over {n} streams (≈ 0.21 on 2 at quick "
+              f"n = 600, ≈ 0.12 at full n = 2000): detects D_A/D_F off by ≳ 10% (e.g. 1 instead of 2), "
+              f"not subtle errors"),
     ]
 
 
