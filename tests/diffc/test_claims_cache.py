@@ -22,3 +22,25 @@ def test_read_only_freezes_arrays_and_dicts():
     with pytest.raises(TypeError):
         ex["err"]["flow"] = None
     assert ex["plan"] == (1, 2)
+
+
+def test_power_law_table_widens_only_the_errata_cells():
+    """Cells outside POWER_LAW_ERRATA_CELLS must round correctly (≤ 1 half-unit); the errata cells are
+    exactly those that do not (so the widened set can neither hide nor outlive a misrounding)."""
+    from refimpl.diffc import gaussian as G
+
+    lam = C.power_law(4096)
+    d = lam.size
+    bad = set()
+    for i, row in enumerate(C.POWER_LAW_TABLE):
+        p = G.curves_at_sigma(lam, row[0])
+        vals = [row[0], p.rate / d, p.shannon / d, p.mean / d, p.realism / d, p.flow / d, p.ancestral / d,
+                p.ancestral / p.flow, p.flow / p.shannon, p.ancestral / p.shannon]
+        for j, (printed, v) in enumerate(zip(row, vals)):
+            m = abs(v - float(printed)) / C.half_unit(str(printed))
+            assert m <= 2.0, (i, j, printed, v)
+            if m > 1.0:
+                bad.add((i, j))
+    assert bad == set(C.POWER_LAW_ERRATA_CELLS)
+    assert C._table_misfit([("0.5737",)], [[0.57365]], {(0, 0): 2})[0] <= 1.0
+    assert C._table_misfit([("0.5737",)], [[0.57365]])[0] > 1.0
