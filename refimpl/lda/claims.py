@@ -190,7 +190,7 @@ def toy_table(size: str):
 @register("lda")
 def supervised_erm(size: str):
     """(A) ERM reaches the ideal-g group accuracy and beats the MLP baseline on item accuracy."""
-    seeds = (1,) if size == "quick" else tuple(range(1, 9))
+    seeds = (1, 2, 3) if size == "quick" else tuple(range(1, 9))  # ≈ 1.3 s per ERM run
     runs = [X.supervised_run(s, steps=150 if size == "quick" else 200) for s in seeds]
     gap = np.array([r.erm[2] - r.ideal[2] for r in runs])
     margin = np.array([r.erm[1] - r.mlp_item for r in runs])
@@ -200,9 +200,14 @@ def supervised_erm(size: str):
     return [
         close("lda_erm_group_accuracy_vs_ideal", PAPER,
               f"toy sep 1.5, linear g, 200 training groups, 5 unrolled sweeps: mean over seeds {list(seeds)} of "
-              "(ERM group acc. − ideal-g group acc.) on 500 held-out groups",
+              "(ERM group acc. − ideal-g group acc.) on 500 held-out groups; per seed "
+              + ", ".join(f"{g:+.3f}" for g in gap)
+              + f" ({int(np.sum(np.abs(gap) > 0.03))} of {gap.size} individually outside ±0.03)",
               float(gap.mean()), 0.0, 0.03,
-              "±0.03 as the issue asks; 500 held-out groups give a binomial sd ≈ 0.015 per seed",
+              f"±0.03 is the issue's target, applied to the mean over {len(seeds)} seeds (not a derived "
+              "tolerance); 500 held-out groups give a binomial sd ≈ 0.015 per seed, and the per-seed gaps "
+              f"scatter with sd {gap.std(ddof=1) if gap.size > 1 else float('nan'):.3f}, so single seeds "
+              "can fall outside ±0.03 (per-seed values in the statement and details)",
               details=details),
         at_least("lda_erm_beats_mlp_items", PAPER,
                  "smallest over seeds of (ERM item acc. with group inference − MLP-baseline item acc.)",
@@ -214,7 +219,7 @@ def supervised_erm(size: str):
 @register("lda")
 def unsupervised_recovery(size: str):
     """(C) with γ = 10 the topics are recovered up to permutation; with γ = 0 they collapse."""
-    seeds = (1,) if size == "quick" else tuple(range(1, 9))
+    seeds = (1, 2, 3) if size == "quick" else tuple(range(1, 9))  # ≈ 1.3 s per ERM run
     with_reg = [X.unsupervised_run(s, 10.0) for s in seeds]
     without = [X.unsupervised_run(s, 0.0)[0] for s in seeds]
     dist = np.array([r[0].max_distance for r in with_reg])
