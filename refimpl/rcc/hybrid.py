@@ -15,7 +15,7 @@ coding, and its notebook ``hybrid_coding.ipynb`` (``sample_hybrid``, ``sample_ga
 | T_n | — | PFR arrival times, E_n from stream 1 |
 | w_min ≤ inf p/q | ``w_min`` | gives sup ℓ_bridge = −log(w_min·∏M) for the stopping rule |
 | (n, k) | ``index``, ``k`` | message: n Zipf-coded, k one mixed-radix integer (truncated binary) |
-| I | ``info_bits`` | decoder-known information (mutual information) for λ |
+| I | ``info_bits`` | decoder-known information (mutual information) for λ; :func:`hybrid_gaussian_info_bits` for the notebook experiment |
 """
 
 from __future__ import annotations
