@@ -19,30 +19,5 @@ from .vectors import AutogradVjp, autograd_vjp_case
 from .tree import (tree_add, tree_flatten, tree_leaves, tree_map, tree_scale, tree_size, tree_sub,
                    tree_unflatten, tree_vdot, tree_zeros_like)
 
-__all__ = [
-    "Primitive",
-    "Tracer",
-    "vjp",
-    "value_and_grad",
-    "tree_flatten",
-    "tree_unflatten",
-    "tree_leaves",
-    "tree_map",
-    "tree_add",
-    "tree_sub",
-    "tree_scale",
-    "tree_zeros_like",
-    "tree_vdot",
-    "tree_size",
-    "AdamState",
-    "adam_init",
-    "adam_update",
-    "SGDState",
-    "sgd_init",
-    "sgd_update",
-    "cosine_schedule",
-    "warmup_schedule",
-    "warmup_cosine_schedule",
-    "AutogradVjp",
-    "autograd_vjp_case",
-]
+__all__ = ["Primitive", "Tracer", "vjp", "value_and_grad", *tree.__all__, *optim.__all__,
+           "AutogradVjp", "autograd_vjp_case"]

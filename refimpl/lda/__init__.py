@@ -31,34 +31,10 @@ from .training import (
     lda_vi_loss,
 )
 
-__all__ = [
-    "LdaPosterior",
-    "lda_digamma",
-    "lda_group_offsets",
-    "lda_update_items",
-    "lda_update_labels",
-    "lda_update_alpha_hat",
-    "lda_elbo_nats",
-    "lda_infer",
-    "lda_infer_twin",
-    "LdaToyData",
-    "LdaToyAccuracy",
-    "lda_toy_data",
-    "lda_toy_ideal_logits",
-    "lda_toy_accuracies",
-    "LdaTrained",
-    "lda_mlp_init",
-    "lda_mlp",
-    "lda_unrolled_inference",
-    "lda_erm_loss",
-    "lda_topic_usage_target",
-    "lda_topic_usage_objective",
-    "lda_vi_loss",
-    "lda_train_erm",
-    "lda_train_vi",
-    "lda_train_mlp_baseline",
-    "lda_mlp_group_predictions",
-    "LdaOnlineState",
-    "lda_online_step",
-    "lda_online_pass",
-]
+from . import inference as _inference
+from . import online as _online
+from . import special as _special
+from . import toy as _toy
+from . import training as _training
+
+__all__ = [*_inference.__all__, *_online.__all__, *_special.__all__, *_toy.__all__, *_training.__all__]

@@ -29,7 +29,7 @@ import numpy as np
 from scipy.special import log_ndtr
 
 from .soft_round import soft_round_inverse
-from .universal import _check_step, _real
+from .universal import _check_k_u, _check_step, _real
 
 __all__ = [
     "UQ_FAMILIES",
@@ -163,12 +163,7 @@ def uq_conditional_pmf(k, u, family, loc, scale, step=1.0, alpha=None) -> np.nda
     """P(K = k | U = u) = c(Δk + u + Δ/2) − c(Δk + u − Δ/2) = Δ·p_{Y+U}(Δk + u) (§3).
 
     ``k`` (integers) and ``u`` must have the same shape; loc/scale broadcast to it."""
-    k = np.asarray(k)
-    if k.dtype == object or k.dtype.kind not in "iu":
-        raise ValueError(f"k must be an integer array, got dtype {k.dtype}")
-    u = _real(u, "u")
-    if k.shape != u.shape:
-        raise ValueError(f"k and u must have the same shape, got {k.shape} and {u.shape}")
+    k, u = _check_k_u(k, u)
     step = _check_step(step)
     if np.any(np.abs(u) > step / 2):
         raise ValueError(f"u must lie in [-step/2, step/2] = [{-step / 2}, {step / 2}]")
@@ -229,12 +224,7 @@ def uq_pmf_table(u, family, loc, scale, k_low, size: int, step=1.0, alpha=None) 
 def uq_information_bits(k, u, family, loc, scale, step=1.0, alpha=None) -> np.ndarray:
     """Ideal code length −log2 P(K = k | u) per element (bits) = −log2 (Δ·p_{Y+U}(ŷ)): the training
     rate term evaluated at the transmitted ŷ = Δk + u (§3)."""
-    k = np.asarray(k)
-    if k.dtype == object or k.dtype.kind not in "iu":
-        raise ValueError(f"k must be an integer array, got dtype {k.dtype}")
-    u = _real(u, "u")
-    if k.shape != u.shape:
-        raise ValueError(f"k and u must have the same shape, got {k.shape} and {u.shape}")
+    k, u = _check_k_u(k, u)
     step = _check_step(step)
     t = step * k.astype(np.float64) + u
     return -(uq_log2_density(t, family, loc, scale, step, alpha) + math.log2(step))

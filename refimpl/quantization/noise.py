@@ -29,7 +29,7 @@ import numpy as np
 from scipy.special import beta as _beta
 
 from .. import random as R
-from .universal import _indices
+from .universal import _indices, _positive
 
 __all__ = [
     "KumaraswamyMoments",
@@ -51,29 +51,17 @@ class KumaraswamyMoments(NamedTuple):
     variance: float
 
 
-def _pos(x, name: str) -> float:
-    if isinstance(x, (bool, np.bool_)):
-        raise ValueError(f"{name} must be a finite number > 0, got {x!r}")
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a finite number > 0, got {x!r}") from None
-    if not np.isfinite(v) or v <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {x!r}")
-    return v
-
-
 def kumaraswamy_mode_b(a) -> float:
     """C3's b(a) = (2^a (a − 1) + 1) / a: the Kumaraswamy(a, b(a)) mode is ½ (a ≥ 1; a = 1 → b = 1)."""
-    a = _pos(a, "a")
+    a = _positive(a, "a")
     if a < 1:
         raise ValueError(f"a must be >= 1 for the mode-fixing b(a) (an interior mode needs a >= 1), got {a}")
     return (2.0**a * (a - 1.0) + 1.0) / a
 
 
 def _ab(a, b) -> tuple[float, float]:
-    a = _pos(a, "a")
-    b = kumaraswamy_mode_b(a) if b is None else _pos(b, "b")
+    a = _positive(a, "a")
+    b = kumaraswamy_mode_b(a) if b is None else _positive(b, "b")
     return a, b
 
 

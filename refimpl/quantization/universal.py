@@ -54,17 +54,33 @@ class UQResult(NamedTuple):
     y_hat: np.ndarray
 
 
-def _check_step(step) -> float:
-    """The one check of ``step`` (shared by every quantization module): a finite real > 0."""
-    if isinstance(step, (bool, np.bool_)):
-        raise ValueError(f"step must be a finite number > 0, got {step!r}")
+def _positive(x, name: str) -> float:
+    """``x`` as a finite real > 0, else ValueError naming ``name`` (shared by every quantization module)."""
+    if isinstance(x, (bool, np.bool_)):
+        raise ValueError(f"{name} must be a finite number > 0, got {x!r}")
     try:
-        s = float(step)
+        v = float(x)
     except (TypeError, ValueError):
-        raise ValueError(f"step must be a finite number > 0, got {step!r}") from None
-    if not np.isfinite(s) or s <= 0:
-        raise ValueError(f"step must be a finite number > 0, got {step!r}")
-    return s
+        raise ValueError(f"{name} must be a finite number > 0, got {x!r}") from None
+    if not np.isfinite(v) or v <= 0:
+        raise ValueError(f"{name} must be a finite number > 0, got {x!r}")
+    return v
+
+
+def _check_step(step) -> float:
+    """The one check of ``step``: a finite real > 0."""
+    return _positive(step, "step")
+
+
+def _check_k_u(k, u) -> tuple[np.ndarray, np.ndarray]:
+    """``k`` an integer array and ``u`` a finite real array of the same shape (ValueError otherwise)."""
+    k = np.asarray(k)
+    if k.dtype == object or k.dtype.kind not in "iu":
+        raise ValueError(f"k must be an integer array, got dtype {k.dtype}")
+    u = _real(u, "u")
+    if k.shape != u.shape:
+        raise ValueError(f"k and u must have the same shape, got {k.shape} and {u.shape}")
+    return k, u
 
 
 def _real(x, name: str) -> np.ndarray:
@@ -102,12 +118,7 @@ def universal_quantize_given(y, u, step=1.0) -> UQResult:
 def universal_dequantize_given(k, u, step=1.0) -> np.ndarray:
     """The decoder: ŷ = Δ·k + u (§3)."""
     step = _check_step(step)
-    k = np.asarray(k)
-    if k.dtype == object or k.dtype.kind not in "iu":
-        raise ValueError(f"k must be an integer array, got dtype {k.dtype}")
-    u = _real(u, "u")
-    if k.shape != u.shape:
-        raise ValueError(f"k and u must have the same shape, got {k.shape} and {u.shape}")
+    k, u = _check_k_u(k, u)
     _check_u(u, step)
     return step * k.astype(np.float64) + u
 
