@@ -15,7 +15,8 @@ from .inference import (
 )
 from .online import LdaOnlineState, lda_online_pass, lda_online_step
 from .special import lda_digamma
-from .toy import LdaToyAccuracy, LdaToyData, lda_toy_accuracies, lda_toy_data, lda_toy_ideal_logits
+from .toy import (LdaToyAccuracy, LdaToyData, lda_toy_accuracies, lda_toy_data, lda_toy_data_given_means,
+                  lda_toy_ideal_logits)
 from .training import (
     LdaTrained,
     lda_erm_loss,

@@ -21,6 +21,7 @@ from . import experiments as X
 from .inference import (lda_elbo_nats, lda_group_offsets, lda_infer, lda_update_alpha_hat,
                         lda_update_items, lda_update_labels)
 from .special import ROOT, lda_digamma
+from .toy import lda_toy_accuracies
 from .training import _soft_ce, lda_topic_usage_objective, lda_topic_usage_target
 
 PAPER = "Korshunova, Xiong, Fedoryszak & Theis 2019, Discriminative Topic Modeling with Logistic LDA"
@@ -158,39 +159,56 @@ def p12_regularizer_identity(size: str):
 
 @register("lda")
 def toy_table(size: str):
-    """§1.8: item accuracy from g alone, with group inference, and group label accuracy."""
+    """§1.8: item accuracy from g alone, with group inference, and group label accuracy.
+
+    Three routes: (1) the digest's own draw (NumPy, reconstructed) through our inference must give
+    its nine printed numbers; (2) with the digest's topic means held fixed, the mean over seeds of
+    fresh groups must land within the issue's ±0.03; (3) over seeds that redraw the means too,
+    group inference must raise item accuracy on every seed."""
     n = 100 if size == "quick" else 400
+    cols = ("item accuracy from g alone", "item accuracy with group inference", "group label accuracy")
     out = []
     for sep, ref in X.DIGEST_TOY_TABLE.items():
-        acc = X.toy_table(range(1, n + 1), sep)
+        ref = np.array(ref)
+        digest = X.digest_toy_draw(sep)
+        exact = np.array(lda_toy_accuracies(digest))
+        out.append(at_most(
+            f"lda_toy_table_sep_{sep:g}_digest_draw", PAPER,
+            f"sep = {sep:g}: the digest's own data (NumPy default_rng(1), reconstructed) through lda_infer gives "
+            f"its table row {ref.tolist()}: we get {np.round(exact, 4).tolist()}; largest |difference|",
+            float(np.abs(exact - ref).max()), 5e-4,
+            "the table prints three decimals, so an exact reproduction differs by at most half a unit (5e-4)",
+            details={"ours": exact.tolist(), "reference": ref.tolist()}))
+        n_cond = 200 if size == "quick" else 1000   # the mean's sd ≤ 0.027/√n_cond: 0.0019 / 0.0009
+        acc = X.toy_table_given_means(range(1, n_cond + 1), digest.mu)
         mean, sd = acc.mean(axis=0), acc.std(axis=0, ddof=1)
-        for j, what in enumerate(("item accuracy from g alone", "item accuracy with group inference",
-                                  "group label accuracy")):
-            # The digest's value is ONE draw of the random topic means, so it scatters around the
-            # mean over seeds with the per-seed sd; the mean itself has sd/√n. 3 sd of their
-            # difference: 3·sd·√(1 + 1/n). (The issue's ±0.03 is below one draw's sd of 0.04–0.10.)
-            tol = 3.0 * float(sd[j]) * np.sqrt(1.0 + 1.0 / n)
-            out.append(close(
-                f"lda_toy_table_sep_{sep:g}_{('g_alone', 'with_groups', 'group_labels')[j]}", PAPER,
-                f"sep = {sep:g}: {what}, mean over {n} seeds vs the digest's single-draw value",
-                float(mean[j]), float(ref[j]), tol,
-                "3 sd of (one draw − mean over seeds), sd measured over the seeds",
-                details={"mean": mean.tolist(), "median": np.median(acc, axis=0).tolist(), "sd": sd.tolist(),
-                         "reference": list(ref), "within_0.03": bool(abs(mean[j] - ref[j]) <= 0.03)}))
-        gain = acc[:, 1] - acc[:, 0]
+        gap = mean - ref
+        out.append(at_most(
+            f"lda_toy_table_sep_{sep:g}_over_seeds", PAPER,
+            f"sep = {sep:g}, the digest's topic means, {n_cond} seeds of fresh groups (θ, k, ε from refimpl.random): "
+            f"mean {np.round(mean, 3).tolist()} vs the digest's {ref.tolist()}; largest |mean − digest| over the "
+            f"three columns ({', '.join(cols)})", float(np.abs(gap).max()), 0.03,
+            "±0.03 is the issue's target (not derived). For scale: the mean has sd ≤ "
+            f"{float(sd.max() / np.sqrt(n_cond)):.4f}; the digest's row is itself one draw of groups, with per-draw sd "
+            f"{np.round(sd, 3).tolist()} (300 groups make the group-label column the noisiest)",
+            details={"mean": mean.tolist(), "sd": sd.tolist(), "reference": ref.tolist(),
+                     "fraction_of_seeds_within_0.03": np.mean(np.abs(acc - ref) <= 0.03, axis=0).tolist()}))
+        acc_free = X.toy_table(range(1, n + 1), sep)
+        gain = acc_free[:, 1] - acc_free[:, 0]
         out.append(at_least(
             f"lda_toy_group_context_gain_sep_{sep:g}", PAPER,
-            f"sep = {sep:g}: group inference raises item accuracy over g alone for every one of {n} seeds "
-            f"(smallest gain {gain.min():.3f}, mean {gain.mean():.3f})",
+            f"sep = {sep:g}, {n} seeds each drawing new topic means and groups: group inference raises item "
+            f"accuracy over g alone on every seed (smallest gain {gain.min():.3f}, mean {gain.mean():.3f})",
             float(gain.min()), 0.0, "a strict improvement on every seed; 6000 items per seed",
-            details={"mean_gain": float(gain.mean())}))
+            details={"mean_gain": float(gain.mean()), "mean": acc_free.mean(axis=0).tolist(),
+                     "median": np.median(acc_free, axis=0).tolist(), "sd": acc_free.std(axis=0, ddof=1).tolist()}))
     return out
 
 
 @register("lda")
 def supervised_erm(size: str):
     """(A) ERM reaches the ideal-g group accuracy and beats the MLP baseline on item accuracy."""
-    seeds = (1, 2, 3) if size == "quick" else tuple(range(1, 9))  # ≈ 1.3 s per ERM run
+    seeds = (1, 2, 3) if size == "quick" else tuple(range(1, 9))  # ≈ 5 s per seed (ERM + baseline)
     runs = [X.supervised_run(s, steps=150 if size == "quick" else 200) for s in seeds]
     gap = np.array([r.erm[2] - r.ideal[2] for r in runs])
     margin = np.array([r.erm[1] - r.mlp_item for r in runs])
@@ -198,17 +216,14 @@ def supervised_erm(size: str):
                "ideal": [r.ideal.tolist() for r in runs], "mlp_item": [r.mlp_item for r in runs],
                "mlp_group": [r.mlp_group for r in runs]}
     return [
-        close("lda_erm_group_accuracy_vs_ideal", PAPER,
-              f"toy sep 1.5, linear g, 200 training groups, 5 unrolled sweeps: mean over seeds {list(seeds)} of "
-              "(ERM group acc. − ideal-g group acc.) on 500 held-out groups; per seed "
-              + ", ".join(f"{g:+.3f}" for g in gap)
-              + f" ({int(np.sum(np.abs(gap) > 0.03))} of {gap.size} individually outside ±0.03)",
-              float(gap.mean()), 0.0, 0.03,
-              f"±0.03 is the issue's target, applied to the mean over {len(seeds)} seeds (not a derived "
-              "tolerance); 500 held-out groups give a binomial sd ≈ 0.015 per seed, and the per-seed gaps "
-              f"scatter with sd {gap.std(ddof=1) if gap.size > 1 else float('nan'):.3f}, so single seeds "
-              "can fall outside ±0.03 (per-seed values in the statement and details)",
-              details=details),
+        at_most("lda_erm_group_accuracy_vs_ideal", PAPER,
+                f"toy sep 1.5, linear g, 500 training groups, 5 unrolled sweeps, α = 0.2: largest over seeds "
+                f"{list(seeds)} of |ERM group acc. − ideal-g group acc.| on 500 held-out groups (per seed "
+                + ", ".join(f"{g:+.3f}" for g in gap) + ")",
+                float(np.abs(gap).max()), 0.03,
+                "±0.03 is the issue's target (not derived), here for every seed; for scale, one accuracy over "
+                "500 groups has a binomial sd ≈ 0.015, the paired difference less",
+                details=details),
         at_least("lda_erm_beats_mlp_items", PAPER,
                  "smallest over seeds of (ERM item acc. with group inference − MLP-baseline item acc.)",
                  float(margin.min()), 0.0, "strict improvement on every seed; 10 000 held-out items per seed",
@@ -271,7 +286,8 @@ def p14_online_vs_batch(size: str):
 @register_figure("lda")
 def figure_toy(size: str, outdir):
     """Left: the toy (sep 2, seed 1) with true means, means recovered unsupervised with γ = 10 and
-    the collapsed fit with γ = 0. Right: the §1.8 columns (median over seeds) against sep."""
+    the collapsed fit with γ = 0. Right: the §1.8 columns against sep: the digest's row and the
+    mean ± sd over seeds of fresh groups with the digest's topic means."""
     from pathlib import Path
 
     import matplotlib.pyplot as plt
@@ -297,11 +313,14 @@ def figure_toy(size: str, outdir):
     ax = axes[1]
     n = 40 if size == "quick" else 400
     seps = [1.0, 1.5, 2.0]
-    med = np.array([np.median(X.toy_table(range(1, n + 1), s), axis=0) for s in seps])
+    cond = [X.toy_table_given_means(range(1, n + 1), X.digest_toy_draw(s).mu) for s in seps]
+    mean = np.array([a.mean(axis=0) for a in cond])
+    sd = np.array([a.std(axis=0, ddof=1) for a in cond])
     ref = np.array([X.DIGEST_TOY_TABLE[s] for s in seps])
     for j, (name, col) in enumerate((("item, g alone", "C0"), ("item, with groups", "C1"), ("group label", "C2"))):
-        ax.plot(seps, med[:, j], "o-", color=col, label=f"{name} (median of {n} seeds)")
-        ax.plot(seps, ref[:, j], "s--", color=col, alpha=0.6, label=f"{name} (digest, 1 seed)")
+        ax.errorbar(seps, mean[:, j], yerr=sd[:, j], fmt="o-", color=col, capsize=3,
+                    label=f"{name}: mean ± sd of {n} seeds, digest's μ")
+        ax.plot(seps, ref[:, j], "s--", color=col, alpha=0.6, label=f"{name}: digest (its one draw)")
     ax.set_xlabel("sep")
     ax.set_ylabel("accuracy")
     ax.set_title("§1.8 toy: group context raises item accuracy")

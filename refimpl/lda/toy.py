@@ -30,7 +30,7 @@ from scipy.special import gammaincinv
 from .. import random as R
 from .inference import lda_group_offsets, lda_infer
 
-__all__ = ["LdaToyData", "lda_toy_data", "lda_toy_ideal_logits", "lda_toy_accuracies", "LdaToyAccuracy"]
+__all__ = ["LdaToyData", "lda_toy_data", "lda_toy_data_given_means", "lda_toy_ideal_logits", "lda_toy_accuracies", "LdaToyAccuracy"]
 
 STREAM_MEANS, STREAM_THETA, STREAM_TOPICS, STREAM_NOISE = 10, 11, 12, 13
 
@@ -52,13 +52,32 @@ class LdaToyAccuracy(NamedTuple):
 
 def lda_toy_data(seed: int, sep: float, K: int = 4, D: int = 300, N: int = 20, alpha: float = 0.2,
                  dim: int = 2, seed_offset: int = 0) -> LdaToyData:
-    """Draw the §1.8 toy. ``seed_offset`` shifts all indices (fresh data with the same means:
-    use D·N-sized offsets for a held-out set)."""
-    if not sep > 0 or not alpha > 0:
-        raise ValueError("sep and alpha must be > 0")
-    if min(K, D, dim) < 1 or N < 0:
-        raise ValueError("K, D, dim must be >= 1 and N >= 0")
+    """Draw the §1.8 toy: μ_k = sep·z_k with z_k ~ N(0, I) (stream 10), then groups and items by
+    :func:`lda_toy_data_given_means`. ``seed_offset`` shifts all group and item indices (fresh
+    data with the same means: use D·N-sized offsets for a held-out set)."""
+    if not sep > 0:
+        raise ValueError(f"sep must be > 0, got {sep}")
+    if not (isinstance(K, (int, np.integer)) and isinstance(dim, (int, np.integer)) and K >= 1 and dim >= 1):
+        raise ValueError(f"K and dim must be integers >= 1, got K={K!r}, dim={dim!r}")
     mu = sep * R.normal(seed, STREAM_MEANS, np.arange(K, dtype=np.uint64), d=dim)
+    return lda_toy_data_given_means(seed, mu, D, N, alpha, seed_offset)
+
+
+def lda_toy_data_given_means(seed: int, mu, D: int = 300, N: int = 20, alpha: float = 0.2,
+                             seed_offset: int = 0) -> LdaToyData:
+    """The §1.8 toy's groups and items for fixed topic means ``mu`` (K, dim): θ_d ~ Dir(α·1),
+    k_dn ~ Cat(θ_d), x_dn = μ_{k_dn} + ε, c_d = argmax θ_d (streams 11–13, see the module
+    docstring). Holding μ fixed separates the spread due to the means from the spread due to the
+    groups (the digest's table is one draw of both)."""
+    mu = np.asarray(mu, dtype=np.float64)
+    if mu.ndim != 2 or mu.shape[0] < 1 or mu.shape[1] < 1 or not np.all(np.isfinite(mu)):
+        raise ValueError(f"mu must be a finite (K, dim) array with K, dim >= 1, got shape {mu.shape}")
+    if not alpha > 0:
+        raise ValueError(f"alpha must be > 0, got {alpha}")
+    if not all(isinstance(v, (int, np.integer)) for v in (D, N, seed_offset)) or D < 1 or N < 0 or seed_offset < 0:
+        raise ValueError(f"D must be >= 1, N and seed_offset >= 0 (integers), got D={D!r}, N={N!r}, "
+                         f"seed_offset={seed_offset!r}")
+    K, dim = mu.shape
     d_idx = np.arange(D, dtype=np.uint64) + np.uint64(seed_offset)
     gam = gammaincinv(alpha, R.uniform(seed, STREAM_THETA, d_idx, d=K, open=True))
     theta = gam / gam.sum(axis=1, keepdims=True)
