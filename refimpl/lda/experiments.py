@@ -94,6 +94,7 @@ class Supervised(NamedTuple):
     erm: np.ndarray          # (3,) the same columns with the ERM-trained g
     mlp_item: float          # baseline item accuracy, argmax g(x)
     mlp_group: float         # baseline group accuracy (product of item predictions)
+    mlp_with_groups: np.ndarray  # (3,) toy accuracies of the baseline's g used with group inference
 
 
 def supervised_run(seed: int, sep: float = 1.5, D_train: int = 500, D_test: int = 500, steps: int = 200,
@@ -109,7 +110,8 @@ def supervised_run(seed: int, sep: float = 1.5, D_train: int = 500, D_test: int 
     return Supervised(np.array(lda_toy_accuracies(te)),
                       np.array(lda_toy_accuracies(te, g=lda_mlp(erm.params, te.x))),
                       float(np.mean(gm.argmax(axis=1) == te.k)),
-                      float(np.mean(lda_mlp_group_predictions(gm, te.offsets) == te.c)))
+                      float(np.mean(lda_mlp_group_predictions(gm, te.offsets) == te.c)),
+                      np.array(lda_toy_accuracies(te, g=gm)))
 
 
 def unsupervised_run(seed: int, gamma: float, sep: float = 2.0, D_train: int = 200, D_test: int = 300,
