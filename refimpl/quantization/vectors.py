@@ -2,10 +2,11 @@
 
 Verified by (``tests/quantization/test_vectors.py`` re-derives a subset by each route):
 exact rational arithmetic (``fractions.Fraction``) for universal quantization and the dither
-offsets; closed forms evaluated in 40-digit ``mpmath`` for the soft-rounding family and the
-conditional pmfs; numerical integration for the Kumaraswamy moments; for the bitstreams, an
-independent re-encoding: dither from the random stream, K and c_i in exact rationals, row pmfs from
-scipy.stats CDF differences, coding's readable twins ``quantize_pmf_py`` and ``rans_encode_py``.
+offsets; closed forms evaluated in 40-digit decimal arithmetic (Python's ``decimal`` module,
+``tests/hp.py``) for the soft-rounding family and the conditional pmfs; numerical integration
+for the Kumaraswamy moments; for the bitstreams, an independent re-encoding: dither from the
+random stream, K and c_i in exact rationals, row pmfs from scipy.stats CDF differences, coding's
+readable twins ``quantize_pmf_py`` and ``rans_encode_py``.
 """
 
 from __future__ import annotations
@@ -227,7 +228,7 @@ def _quantization_file() -> dict:
     return vector_file(
         "quantization", 1, "specs/quantization.md",
         ["exact rational arithmetic (fractions.Fraction) for universal_quantize_given and the dither offsets",
-         "closed forms in 40-digit mpmath for the soft-rounding family and the conditional pmfs",
+         "closed forms in 40-digit decimal arithmetic (Python's decimal module) for the soft-rounding family and the conditional pmfs",
          "numerical integration (scipy.integrate.quad) for the Kumaraswamy moments",
          "every 'tables' uq_encode stream re-encoded byte for byte: row pmfs from scipy.stats CDF differences, "
          "coding's readable twins quantize_pmf_py and rans_encode_py, header written out",
