@@ -169,7 +169,8 @@ def test_noisy_variant_every_supervised_g_gains_from_groups(noisy_run):
 
 
 def test_noisy_variant_unsupervised_topics_align_and_collapse_without_regularizer(noisy_run):
-    # chance with a collapsed model is the largest class share (0.115 here); γ = 10 measured 0.349
+    # a collapsed model scores the largest class share (0.115 here); γ = 10 measured 0.344 on seed 1
+    # (0.414, 0.301 on seeds 2, 3): 200 groups of noisy items are few — 1000 give 0.58–0.68
     assert noisy_run["unsupervised_gamma_10"]["matched_item_accuracy"] >= 0.25
     assert noisy_run["unsupervised_gamma_10"]["topics_used"] == 10
     assert noisy_run["unsupervised_gamma_0"]["topics_used"] <= 2
@@ -177,8 +178,9 @@ def test_noisy_variant_unsupervised_topics_align_and_collapse_without_regularize
 
 
 def test_clean_unsupervised_topics_align_with_classes_at_quick_size(split):
-    """(C) at the quick size's settings (200 groups, 300 steps): measured 0.936 (seed 1); the
-    assertion 0.7 is 7× chance and fails if alignment degrades to the old 150-step level (0.689)."""
+    """(C) at the quick size's settings (200 groups, 600 steps): measured 0.950 (seed 1; 0.962 and
+    0.959 on seeds 2, 3). The bound 0.85 is 7× the collapsed model's 0.115 and fails if alignment
+    degrades to the 300-step level of some seeds (0.812) or the old 150-step level (0.689)."""
     xtr, ytr, xte, yte = split
     from refimpl.lda.training import lda_mlp, lda_train_vi
 
@@ -188,8 +190,8 @@ def test_clean_unsupervised_topics_align_with_classes_at_quick_size(split):
     un = lda_train_vi(tr.x, tr.offsets, None, DD.K, [], seed=1001, alpha=DD.ALPHA, lam=1.0, gamma=10.0,
                       sweeps=10, steps=cfg["unsup_steps"], lr=0.05)
     m = DD._matched(lda_mlp(un.params, te.x), te, DD.ALPHA)
-    assert m["matched_item_accuracy"] >= 0.7
-    assert m["topics_used"] >= 9
+    assert m["matched_item_accuracy"] >= 0.85
+    assert m["topics_used"] == 10
 
 
 def test_tables_show_mean_and_every_seed(noisy_run):
