@@ -12,7 +12,7 @@ p(θ_d, k_d, c_d | x_d) ∝ Dir(θ_d; α) · Π_n θ_{d,k_dn} exp(g_{k_dn}(x_dn)
 |---|---|---|
 | g(x_dn) | ``g`` | (N, K) item logits, all groups' items stacked (flat) |
 | group d's items | ``offsets`` | (D+1,) ints: items of group d are rows offsets[d]:offsets[d+1] |
-| α | ``alpha`` | (K,) Dirichlet concentration, α_k > 0 |
+| α | ``alpha`` | (K,) Dirichlet concentration, α_k > 0 (a scalar a means a·1, broadcast to (K,)) |
 | λ | ``lam`` | weight of the label factor θ_c^λ, λ ≥ 0 |
 | c_d | ``c`` | (D,) observed group labels, −1 = unobserved (None: all unobserved) |
 | p̂_dn = q(k_dn) | ``p_hat_dn`` | (N, K) item topic posteriors |
@@ -48,7 +48,14 @@ __all__ = [
 
 
 class LdaPosterior(NamedTuple):
-    """Variational posterior q(θ, k, c) = Π_d Dir(θ_d; α̂_d) Cat(c_d; p̂_d) Π_n Cat(k_dn; p̂_dn)."""
+    """Variational posterior q(θ, k, c) = Π_d Dir(θ_d; α̂_d) Cat(c_d; p̂_d) Π_n Cat(k_dn; p̂_dn)
+    (mean field, digest §1.3–1.4).
+
+    Fields:
+        p_hat_dn: (N, K) item topic posteriors q(k_dn), flat in the ``offsets`` layout.
+        p_hat_d: (D, K) group label posteriors q(c_d) (onehot(c_d) where c_d is observed).
+        alpha_hat: (D, K) Dirichlet parameters α̂_d of q(θ_d).
+    """
 
     p_hat_dn: np.ndarray
     p_hat_d: np.ndarray
@@ -57,11 +64,17 @@ class LdaPosterior(NamedTuple):
 
 # --- validation (ValueError naming the argument) ----------------------------------------------
 
+#: Upper limit on ``sweeps``: mean-field converges in tens of sweeps (the default is 30), so more
+#: than 10^6 is a caller error; without a cap ``sweeps=10**12`` would run for days in the kernel.
+MAX_SWEEPS = 1_000_000
+#: Tolerance on the row sums of p̂_dn and p̂_d given to :func:`lda_elbo_nats`.
+SIMPLEX_TOL = 1e-9
 
-def _finite_2d(x, name: str) -> np.ndarray:
+
+def _finite_2d(x, name: str, cols: str = "K") -> np.ndarray:
     a = np.asarray(x, dtype=np.float64)
     if a.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array (rows, K), got shape {a.shape}")
+        raise ValueError(f"{name} must be a 2-D array (rows, {cols}), got shape {a.shape}")
     if not np.all(np.isfinite(a)):
         raise ValueError(f"{name} must be finite (no NaN or inf)")
     return a
@@ -78,16 +91,26 @@ def _offsets(offsets, n_items: int) -> np.ndarray:
 
 
 def _alpha(alpha, K: int) -> np.ndarray:
-    a = np.asarray(alpha, dtype=np.float64)
+    """α as a (K,) float array; a scalar a is the symmetric prior a·1 (accepted everywhere)."""
+    try:
+        a = np.asarray(alpha, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"alpha must be a positive scalar or a (K,) = ({K},) array of reals, got {alpha!r}") from None
+    if a.ndim == 0:
+        a = np.full(K, float(a))
     if a.shape != (K,):
-        raise ValueError(f"alpha must have shape (K,) = ({K},) to match the K columns of g, got {a.shape}")
+        raise ValueError(f"alpha must be a scalar or have shape (K,) = ({K},) to match the K columns of g, "
+                         f"got {a.shape}")
     if not np.all(np.isfinite(a)) or not np.all(a > 0):
         raise ValueError("alpha must be finite and > 0")
     return a
 
 
 def _lam(lam) -> float:
-    lam_f = float(lam)
+    try:
+        lam_f = float(lam)
+    except (TypeError, ValueError):
+        raise ValueError(f"lam must be a finite real >= 0, got {lam!r}") from None
     if not np.isfinite(lam_f) or lam_f < 0:
         raise ValueError(f"lam must be finite and >= 0, got {lam}")
     return lam_f
@@ -122,6 +145,48 @@ def _probs(p, shape: tuple, name: str) -> np.ndarray:
     return a
 
 
+def _simplex_rows(p: np.ndarray, name: str) -> None:
+    """Rows of a categorical posterior must sum to 1 (tolerance 1e-9: round-off of a K-term sum
+    is ~K·1e-16, so 1e-9 only rejects inputs that are not distributions)."""
+    if p.size and np.max(np.abs(p.sum(axis=1) - 1.0)) > SIMPLEX_TOL:
+        raise ValueError(f"{name} rows must lie on the simplex (entries >= 0 summing to 1 within {SIMPLEX_TOL})")
+
+
+def _check_sweeps(sweeps) -> int:
+    if (isinstance(sweeps, (bool, np.bool_)) or not isinstance(sweeps, (int, np.integer))
+            or not 0 <= sweeps <= MAX_SWEEPS):
+        raise ValueError(f"sweeps must be an integer in [0, {MAX_SWEEPS}], got {sweeps!r}")
+    return int(sweeps)
+
+
+def _is_int(v) -> bool:
+    """A Python or NumPy integer that is not a bool."""
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+
+def _pos_int(v, name: str) -> int:
+    if not _is_int(v) or v < 1:
+        raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
+    return int(v)
+
+
+def _nonneg_int(v, name: str) -> int:
+    if not _is_int(v) or v < 0:
+        raise ValueError(f"{name} must be an integer >= 0, got {v!r}")
+    return int(v)
+
+
+def _real(v, name: str, positive: bool = False) -> float:
+    """A finite real ≥ 0 (> 0 with ``positive``)."""
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        f = float("nan")
+    if isinstance(v, (bool, np.bool_)) or not np.isfinite(f) or f < 0 or (positive and f == 0):
+        raise ValueError(f"{name} must be a finite real {'> 0' if positive else '>= 0'}, got {v!r}")
+    return f
+
+
 def _group_index(offsets: np.ndarray) -> np.ndarray:
     """Group id of every item (length N)."""
     return np.repeat(np.arange(offsets.size - 1), np.diff(offsets))
@@ -145,7 +210,9 @@ def _sum_by_group(p_hat_dn: np.ndarray, offsets: np.ndarray) -> np.ndarray:
 
 
 def lda_group_offsets(sizes) -> np.ndarray:
-    """offsets = (0, N_1, N_1 + N_2, …) from the group sizes N_d ≥ 0 (the flat layout above)."""
+    """offsets = (0, N_1, N_1 + N_2, …) from the group sizes N_d ≥ 0 (digest §1.4: a group d is
+    the set of its items x_d1…x_dN_d; here they are stored flat, group d at rows
+    offsets[d]:offsets[d+1] of every (N, ·) array — the layout in the module docstring)."""
     s = np.asarray(sizes)
     if s.ndim != 1 or not (s.size == 0 or np.issubdtype(s.dtype, np.integer)) or np.any(s < 0):
         raise ValueError("sizes must be a 1-D array of non-negative integers")
@@ -194,6 +261,10 @@ def lda_elbo_nats(g, offsets, alpha, lam, p_hat_dn, p_hat_d, alpha_hat, c=None) 
 
     L_d = log Γ(Σα) − Σ log Γ(α_k) + Σ_k (α_k − 1) E[log θ_k] + Σ_n Σ_k p̂_dnk (g_k(x_dn) + E[log θ_k])
           + λ Σ_k p̂_dk E[log θ_k] + H[Dir(α̂_d)] + Σ_n H[p̂_dn] + H[p̂_d] (the last only if c_d unobserved).
+
+    The rows of ``p_hat_dn`` and ``p_hat_d`` must be distributions (row sums 1 within
+    ``SIMPLEX_TOL`` = 1e-9), and p̂_d = onehot(c_d) exactly where c_d is observed: otherwise the
+    formula is not the ELBO of any q in the mean-field family and ValueError is raised.
     """
     g = _finite_2d(g, "g")
     N, K = g.shape
@@ -204,6 +275,12 @@ def lda_elbo_nats(g, offsets, alpha, lam, p_hat_dn, p_hat_d, alpha_hat, c=None) 
     cc = _labels(c, D, K)
     p = _probs(p_hat_dn, (N, K), "p_hat_dn")
     pd = _probs(p_hat_d, (D, K), "p_hat_d")
+    _simplex_rows(p, "p_hat_dn")
+    _simplex_rows(pd, "p_hat_d")
+    seen = cc >= 0
+    if np.any(pd[seen] != np.eye(K)[cc[seen]]):
+        raise ValueError("p_hat_d must equal onehot(c_d) for every group with an observed label c_d >= 0 "
+                         "(q(c_d) is clamped by (U2))")
     ah = _alpha_hat(alpha_hat, D, K)
 
     a0 = ah.sum(axis=1, keepdims=True)
@@ -219,10 +296,6 @@ def lda_elbo_nats(g, offsets, alpha, lam, p_hat_dn, p_hat_d, alpha_hat, c=None) 
 
 # --- full inference ------------------------------------------------------------------------------
 
-#: Upper limit on ``sweeps``: mean-field converges in tens of sweeps (the default is 30), so more
-#: than 10^6 is a caller error; without a cap ``sweeps=10**12`` would run for days in the kernel.
-MAX_SWEEPS = 1_000_000
-
 
 def _inputs(g, offsets, alpha, lam, c, sweeps):
     g = _finite_2d(g, "g")
@@ -233,16 +306,14 @@ def _inputs(g, offsets, alpha, lam, c, sweeps):
     a = _alpha(alpha, K)
     lam_f = _lam(lam)
     cc = _labels(c, o.size - 1, K)
-    if (isinstance(sweeps, (bool, np.bool_)) or not isinstance(sweeps, (int, np.integer))
-            or not 0 <= sweeps <= MAX_SWEEPS):
-        raise ValueError(f"sweeps must be an integer in [0, {MAX_SWEEPS}], got {sweeps!r}")
-    return g, o, a, lam_f, cc, int(sweeps)
+    return g, o, a, lam_f, cc, _check_sweeps(sweeps)
 
 
 def lda_infer(g, offsets, alpha, lam=1.0, c=None, sweeps: int = 30) -> LdaPosterior:
     """Mean-field inference for every group (Numba kernel; readable twin :func:`lda_infer_twin`).
 
     ``sweeps`` × [(U3), (U1), (U3), (U2)] from uniform p̂, then a final (U3) (digest §1.4, App. B).
+    ``alpha`` is a (K,) array or a scalar a (the symmetric prior a·1); ``sweeps`` ∈ [0, 10^6].
     """
     from . import _kernels
 
@@ -257,7 +328,9 @@ def lda_infer(g, offsets, alpha, lam=1.0, c=None, sweeps: int = 30) -> LdaPoster
 
 
 def lda_infer_twin(g, offsets, alpha, lam=1.0, c=None, sweeps: int = 30) -> LdaPosterior:
-    """Readable twin of :func:`lda_infer`: the same schedule, group by group, in NumPy/SciPy."""
+    """Readable twin of :func:`lda_infer` (digest §1.4 updates (U1)–(U3), schedule of its
+    Appendix B): ``sweeps`` × [(U3), (U1), (U3), (U2)] from uniform p̂ (onehot(c_d) where observed)
+    and a final (U3), group by group in NumPy/SciPy. Same arguments, validation and result."""
     g, o, a, lam_f, cc, T = _inputs(g, offsets, alpha, lam, c, sweeps)
     N, K = g.shape
     D = o.size - 1

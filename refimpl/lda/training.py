@@ -32,8 +32,9 @@ import numpy as np
 from .. import random as R
 from ..autograd import ops, value_and_grad
 from ..autograd.optim import adam_init, adam_update
-from ..autograd.core import primitive
-from .inference import _alpha, _finite_2d, _labels, _lam, _offsets, lda_infer
+from ..autograd.core import Tracer, primitive
+from .inference import (_alpha, _check_sweeps, _finite_2d, _is_int, _labels, _lam, _nonneg_int, _offsets, _pos_int,
+                        _real, lda_infer)
 
 __all__ = [
     "LdaTrained",
@@ -55,8 +56,49 @@ EPS_USAGE = 1e-6
 
 
 class LdaTrained(NamedTuple):
+    """Result of a training regime (digest §1.5 (A)–(D), §1.6).
+
+    Fields:
+        params: the trained MLP g, a list of layers ``{"w": (n_in, n_out), "b": (n_out,)}``
+            (input layer first; evaluate with :func:`lda_mlp`).
+        losses: (steps,) the training loss before each Adam step, in nats (the regime's loss:
+            :func:`lda_erm_loss`, :func:`lda_vi_loss` or the baseline's CE + l2 term).
+    """
+
     params: list
     losses: np.ndarray
+
+
+# --- argument checks (ValueError naming the argument) -------------------------------------------
+
+
+def _layer_sizes(sizes, name: str = "sizes") -> list[int]:
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+        raise ValueError(f"{name} must be a list of integers >= 1, got {sizes!r}")
+    out = list(sizes)
+    if not all(_is_int(v) and v >= 1 for v in out):
+        raise ValueError(f"{name} must be a list of integers >= 1, got {sizes!r}")
+    return [int(v) for v in out]
+
+
+def _check_params(params0, sizes: list[int]) -> list[dict]:
+    """``params0`` must be an MLP of layer sizes ``sizes`` = [features, *hidden, K], finite."""
+    want = [((n_in, n_out), (n_out,)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    msg = f"params0 must be a list of {len(want)} layers {{'w', 'b'}} with shapes {want} (from [x.shape[1], *hidden, K])"
+    if not isinstance(params0, (list, tuple)) or len(params0) != len(want):
+        raise ValueError(msg)
+    out = []
+    for layer, (ws, bs) in zip(params0, want):
+        if not isinstance(layer, dict) or set(layer) != {"w", "b"}:
+            raise ValueError(msg)
+        w = np.asarray(layer["w"], dtype=np.float64)
+        b = np.asarray(layer["b"], dtype=np.float64)
+        if w.shape != ws or b.shape != bs:
+            raise ValueError(msg + f", got w {w.shape}, b {b.shape}")
+        if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):
+            raise ValueError("params0 must be finite (no NaN or inf)")
+        out.append({"w": w, "b": b})
+    return out
 
 
 # --- the item network g -------------------------------------------------------------------------
@@ -64,10 +106,12 @@ class LdaTrained(NamedTuple):
 
 def lda_mlp_init(seed: int, sizes: list[int], out_scale: float = 1.0) -> list[dict]:
     """Parameters of an MLP with layer sizes ``sizes`` = [d_in, h_1, …, K] (digest §1.6): weights
-    N(0, 1/fan_in) from ``refimpl.random`` stream 20 (the output layer's times ``out_scale``),
-    biases 0.01 (the official bias init)."""
-    if len(sizes) < 2 or min(sizes) < 1:
+    N(0, 1/fan_in) from ``refimpl.random`` stream 20 (the output layer's times ``out_scale``,
+    finite > 0), biases 0.01 (the official bias init)."""
+    sizes = _layer_sizes(sizes)
+    if len(sizes) < 2:
         raise ValueError(f"sizes must list >= 2 positive layer widths, got {sizes}")
+    out_scale = _real(out_scale, "out_scale", positive=True)
     params = []
     for layer, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         idx = np.arange(n_in * n_out, dtype=np.uint64) + np.uint64(layer << 32)
@@ -79,7 +123,10 @@ def lda_mlp_init(seed: int, sizes: list[int], out_scale: float = 1.0) -> list[di
 
 
 def lda_mlp(params: list[dict], x):
-    """g(x): ReLU hidden layers, linear output (works on arrays and on autograd tracers)."""
+    """g(x) = W_L·relu(… relu(x W_1 + b_1) …) + b_L: ReLU hidden layers, linear output — the item
+    network of the digest §1.6 (the official code's MLP with ReLU activations). ``x`` is (N, d_in)
+    (an array or an autograd tracer), ``params`` as made by :func:`lda_mlp_init`; returns the (N, K)
+    logits g(x_dn) of (U1)."""
     h = x
     for i, layer in enumerate(params):
         h = h @ layer["w"] + layer["b"]
@@ -114,8 +161,11 @@ to_items = primitive("lda_to_items", _to_items_fwd, lambda o, g: (_segment_sums(
 def lda_unrolled_inference(g, offsets, alpha, lam: float = 1.0, sweeps: int = 20):
     """(p̂_dn, p̂_d, α̂_d) after ``sweeps`` unrolled sweeps of (U3), (U1), (U3), (U2) and a final
     (U3), labels unobserved; differentiable in ``g`` through :mod:`refimpl.autograd` (the
-    ``logistic_lda_ce`` graph, digest §1.5 (A)). Same schedule as :func:`lda_infer`."""
-    o = np.asarray(offsets, dtype=np.int64)
+    ``logistic_lda_ce`` graph, digest §1.5 (A)). Same schedule as :func:`lda_infer`.
+
+    Validated like :func:`lda_infer` (``sweeps`` ∈ [0, 10^6], α scalar or (K,), λ ≥ 0, offsets
+    from 0 to N); finiteness of ``g`` is checked when it is an array (not inside a trace)."""
+    o, alpha, lam, sweeps = _unrolled_args(g, offsets, alpha, lam, sweeps)
     D, K = o.size - 1, np.shape(g)[1]
     P = np.full(np.shape(g), 1.0 / K)
     pc = np.full((D, K), 1.0 / K)
@@ -128,16 +178,39 @@ def lda_unrolled_inference(g, offsets, alpha, lam: float = 1.0, sweeps: int = 20
     return P, pc, ahat
 
 
+def _unrolled_args(g, offsets, alpha, lam, sweeps):
+    """Checks of :func:`lda_unrolled_inference`: on ``np.shape(g)`` (g may be a tracer) and the
+    untraced arguments; finiteness of g only when it is not a tracer."""
+    shape = np.shape(g)
+    if len(shape) != 2 or shape[1] < 1:
+        raise ValueError(f"g must be a 2-D array (N, K) with K >= 1, got shape {shape}")
+    if not isinstance(g, Tracer):
+        _finite_2d(g, "g")
+    o = _offsets(offsets, shape[0])
+    return o, _alpha(alpha, shape[1]), _lam(lam), _check_sweeps(sweeps)
+
+
+def _need_a_label(cc: np.ndarray) -> np.ndarray:
+    seen = np.flatnonzero(cc >= 0)
+    if seen.size == 0:
+        raise ValueError("c must label at least one group (c_d >= 0): with no labelled group the "
+                         "supervised loss is empty (a silent no-op)")
+    return seen
+
+
 def lda_erm_loss(g, offsets, c, alpha, sweeps: int = 20, lam: float = 1.0):
     """(A) mean over labelled groups of CE(onehot(c_d), softmax(ψ(α̂_d))), α̂ after ``sweeps``
-    unrolled sweeps with λ = 1 and labels unobserved (digest §1.5 (A); ``logistic_lda_ce``)."""
-    _, _, ahat = lda_unrolled_inference(g, offsets, alpha, lam, sweeps)
-    c = np.asarray(c)
-    seen = np.flatnonzero(c >= 0)
+    unrolled sweeps with λ = 1 and labels unobserved (digest §1.5 (A); ``logistic_lda_ce``).
+    ``c`` (D,) in [−1, K) must label at least one group (ValueError otherwise)."""
+    shape = np.shape(g)
+    o, _, _, _ = _unrolled_args(g, offsets, alpha, lam, sweeps)
+    c = _labels(c, o.size - 1, shape[1])
+    seen = _need_a_label(c)
+    _, _, ahat = lda_unrolled_inference(g, o, alpha, lam, sweeps)
     logp = ops.log_softmax(ops.digamma(ahat), axis=1)
     onehot = np.zeros(np.shape(logp))
     onehot[seen, c[seen]] = 1.0
-    return -ops.sum(logp * onehot) / max(seen.size, 1)
+    return -ops.sum(logp * onehot) / seen.size
 
 
 # --- the topic-usage regularizer ---------------------------------------------------------------
@@ -185,15 +258,30 @@ def _fit(loss_of_params, params, steps: int, lr: float, decay: float = 1.0) -> L
     return LdaTrained(params, losses)
 
 
-def _check_training(x, offsets, c, K, steps, lr):
-    x = _finite_2d(x, "x")
+class _Checked(NamedTuple):
+    x: np.ndarray
+    offsets: np.ndarray
+    c: np.ndarray
+    K: int
+    sizes: list
+    steps: int
+    lr: float
+
+
+def _check_training(x, offsets, c, K, hidden, steps, lr) -> _Checked:
+    """The arguments every regime shares: x (N, features) finite; offsets from 0 to N; K and the
+    ``hidden`` widths integers ≥ 1 (bool is not an integer here); c (D,) in [−1, K); steps an
+    integer ≥ 0; lr finite > 0. Returns them normalised, with sizes = [features, *hidden, K]."""
+    x = _finite_2d(x, "x", cols="features")
     o = _offsets(offsets, x.shape[0])
+    K = _pos_int(K, "K")
+    hidden = _layer_sizes(hidden, "hidden")
     cc = _labels(c, o.size - 1, K)
-    if not (isinstance(steps, (int, np.integer)) and steps >= 0):
-        raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
-    if not lr > 0:
-        raise ValueError(f"lr must be > 0, got {lr}")
-    return x, o, cc
+    steps = _nonneg_int(steps, "steps")
+    lr = _real(lr, "lr", positive=True)
+    if x.shape[1] < 1:
+        raise ValueError(f"x must have at least one feature column, got shape {x.shape}")
+    return _Checked(x, o, cc, K, [x.shape[1], *hidden, K], steps, lr)
 
 
 # --- the regimes -------------------------------------------------------------------------------
@@ -205,11 +293,17 @@ def lda_train_erm(x, offsets, c, K: int, hidden: list[int], seed: int, alpha=1.0
     """(A) supervised ERM: minimise :func:`lda_erm_loss` over the MLP's parameters by full-batch
     Adam, gradients through every unrolled sweep (digest §1.5 (A)). Item labels are never used.
     The output layer starts small (``out_scale``): with large initial logits and α < 1 the
-    unrolled loss starts on a plateau (ψ is steep near 0). ``params0`` replaces the seeded start."""
-    x, o, cc = _check_training(x, offsets, c, K, steps, lr)
-    a = _alpha(np.broadcast_to(alpha, (K,)), K)
-    params = lda_mlp_init(seed, [x.shape[1], *hidden, K], out_scale) if params0 is None else params0
-    return _fit(lambda p: lda_erm_loss(lda_mlp(p, x), o, cc, a, sweeps), params, steps, lr)
+    unrolled loss starts on a plateau (ψ is steep near 0). ``params0`` replaces the seeded start
+    (its shapes must be those of [x.shape[1], *hidden, K]). ``c`` must label at least one group;
+    α is a scalar or (K,); ``sweeps`` ∈ [0, 10^6]; out_scale finite > 0."""
+    k = _check_training(x, offsets, c, K, hidden, steps, lr)
+    a = _alpha(alpha, k.K)
+    sweeps = _check_sweeps(sweeps)
+    out_scale = _real(out_scale, "out_scale", positive=True)
+    _need_a_label(k.c)
+    params = lda_mlp_init(seed, k.sizes, out_scale) if params0 is None else _check_params(params0, k.sizes)
+    x, o, cc = k.x, k.offsets, k.c
+    return _fit(lambda p: lda_erm_loss(lda_mlp(p, x), o, cc, a, sweeps), params, k.steps, k.lr)
 
 
 def lda_train_vi(x, offsets, c, K: int, hidden: list[int], seed: int, alpha=1.0, lam: float = 1.0,
@@ -220,13 +314,17 @@ def lda_train_vi(x, offsets, c, K: int, hidden: list[int], seed: int, alpha=1.0,
 
     Each step: g = MLP(x); q = ``sweeps`` sweeps of inference from uniform (labels clamped where
     observed); p̄ = mean_n softmax(g) (the official running mean, here over the full batch);
-    targets p̂_dn + γ r_dn held fixed; one Adam step on mean_dn CE(targets, g)."""
-    x, o, cc = _check_training(x, offsets, c, K, steps, lr)
-    a = _alpha(np.broadcast_to(alpha, (K,)), K)
+    targets p̂_dn + γ r_dn held fixed; one Adam step on mean_dn CE(targets, g).
+
+    Checks: α scalar or (K,), λ, γ and ε finite ≥ 0, ``sweeps`` ∈ [0, 10^6], and the shared ones
+    of the other regimes (K, hidden, steps, lr, x, offsets, c)."""
+    x, o, cc, K, sizes, steps, lr = _check_training(x, offsets, c, K, hidden, steps, lr)
+    a = _alpha(alpha, K)
     lam_f = _lam(lam)
-    if not (np.isfinite(gamma) and gamma >= 0):
-        raise ValueError(f"gamma must be finite and >= 0, got {gamma}")
-    params = lda_mlp_init(seed, [x.shape[1], *hidden, K])
+    gamma = _real(gamma, "gamma")
+    eps = _real(eps, "eps")
+    sweeps = _check_sweeps(sweeps)
+    params = lda_mlp_init(seed, sizes)
     state = adam_init(params)
     losses = np.empty(steps)
     for t in range(1, steps + 1):
@@ -246,17 +344,22 @@ def lda_train_vi(x, offsets, c, K: int, hidden: list[int], seed: int, alpha=1.0,
 def lda_train_mlp_baseline(x, offsets, c, K: int, hidden: list[int], seed: int, steps: int = 300,
                            lr: float = 0.02, l2: float = 0.0) -> LdaTrained:
     """The "no group structure" control (``mlp_online``, digest §1.5): softmax(g(x)) fitted to each
-    item's *group* label by CE (+ l2·Σ‖W‖² weight decay); unlabelled groups are skipped."""
-    x, o, cc = _check_training(x, offsets, c, K, steps, lr)
+    item's *group* label by CE (+ l2·Σ‖W‖² weight decay, l2 finite ≥ 0); unlabelled groups are
+    skipped, and at least one labelled item is required (ValueError otherwise)."""
+    x, o, cc, K, sizes, steps, lr = _check_training(x, offsets, c, K, hidden, steps, lr)
+    l2 = _real(l2, "l2")
     item_c = np.repeat(cc, np.diff(o))
     keep = np.flatnonzero(item_c >= 0)
+    if keep.size == 0:
+        raise ValueError("c must label at least one group that has items (c_d >= 0 and N_d >= 1): "
+                         "otherwise the baseline's loss is empty (a silent no-op)")
     onehot = np.zeros((keep.size, K))
     onehot[np.arange(keep.size), item_c[keep]] = 1.0
     xs = x[keep]
-    params = lda_mlp_init(seed, [x.shape[1], *hidden, K])
+    params = lda_mlp_init(seed, sizes)
 
     def loss(p):
-        out = _soft_ce(onehot, lda_mlp(p, xs)) / max(keep.size, 1)
+        out = _soft_ce(onehot, lda_mlp(p, xs)) / keep.size
         for layer in p:
             out = out + l2 * ops.sum(layer["w"] * layer["w"])
         return out
@@ -265,9 +368,10 @@ def lda_train_mlp_baseline(x, offsets, c, K: int, hidden: list[int], seed: int, 
 
 
 def lda_mlp_group_predictions(g, offsets) -> np.ndarray:
-    """The baseline's group prediction: argmax_k Σ_{n ∈ d} log softmax_k(g(x_dn)) (a product of
-    the items' predictions; −1 for empty groups). The official evaluation instead averages the
-    per-item hits with weights 1/N_d; both are reported in the docs."""
+    """The baseline's group prediction (the MLP control of the digest §1.5):
+    argmax_k Σ_{n ∈ d} log softmax_k(g(x_dn)) (a product of the items' predictions; −1 for empty
+    groups). The official evaluation instead averages the per-item hits with weights 1/N_d; both
+    are reported in the docs."""
     g = _finite_2d(g, "g")
     o = _offsets(offsets, g.shape[0])
     logp = g - g.max(axis=1, keepdims=True)

@@ -167,3 +167,80 @@ def test_updates_reject_bad_input():
         lda_update_alpha_hat(np.full((3, 2), 0.5), o, np.full((2, 2), 0.5), np.ones(3), lam)
     with pytest.raises(ValueError, match="lam"):
         lda_elbo_nats(g, o, a, -1.0, np.full((3, 2), 0.5), np.full((2, 2), 0.5), ah)
+
+
+# --- scalar α (accepted everywhere, broadcast to (K,)) ---------------------------------------
+
+
+@given(problems(), st.floats(0.05, 5.0), st.integers(0, 6))
+def test_scalar_alpha_is_the_symmetric_prior_everywhere(prob, a, sweeps):
+    """α = a (a scalar) gives bit for bit what α = a·1 gives, in every function taking α."""
+    g, o, _, lam, c = prob
+    K = g.shape[1]
+    vec = np.full(K, a)
+    for fn in (lda_infer, lda_infer_twin):
+        for x, y in zip(fn(g, o, a, lam, c, sweeps), fn(g, o, vec, lam, c, sweeps)):
+            np.testing.assert_array_equal(x, y)
+    post = lda_infer(g, o, vec, lam, c, sweeps)
+    np.testing.assert_array_equal(lda_update_alpha_hat(post.p_hat_dn, o, post.p_hat_d, a, lam),
+                                  lda_update_alpha_hat(post.p_hat_dn, o, post.p_hat_d, vec, lam))
+    np.testing.assert_array_equal(lda_elbo_nats(g, o, a, lam, *post, c), lda_elbo_nats(g, o, vec, lam, *post, c))
+
+
+@pytest.mark.parametrize("alpha", [0.0, -1.0, np.nan, np.inf, np.ones((2, 1)), np.ones((1, 2)), "a", None])
+def test_bad_scalar_or_shaped_alpha_names_alpha(alpha):
+    g, o, _, lam, c = _ok()
+    with pytest.raises(ValueError, match="alpha"):
+        lda_infer(g, o, alpha, lam, c, 3)
+    with pytest.raises(ValueError, match="alpha"):
+        lda_update_alpha_hat(np.full((3, 2), 0.5), o, np.full((2, 2), 0.5), alpha, lam)
+
+
+# --- the ELBO needs a q of the mean-field family ---------------------------------------------
+
+
+def _elbo_args():
+    g, o, a, lam, c = _ok()                    # c = [-1, 1]: group 1 observed
+    post = lda_infer(g, o, a, lam, c, 3)
+    return g, o, a, lam, post, c
+
+
+def test_elbo_accepts_inference_output_and_round_off():
+    g, o, a, lam, post, c = _elbo_args()
+    p = post.p_hat_dn * (1 + 1e-12)           # row sums off by 1e-12 < 1e-9: accepted
+    assert np.all(np.isfinite(lda_elbo_nats(g, o, a, lam, p, post.p_hat_d, post.alpha_hat, c)))
+
+
+@pytest.mark.parametrize("which,value,msg", [
+    ("p_hat_dn", np.full((3, 2), 0.6), "p_hat_dn rows must lie on the simplex"),
+    ("p_hat_dn", np.array([[1.0, 0.0], [0.5, 0.5], [0.5, 0.5 + 1e-8]]), "p_hat_dn rows must lie on the simplex"),
+    ("p_hat_d", np.array([[0.2, 0.2], [0.0, 1.0]]), "p_hat_d rows must lie on the simplex"),
+    ("p_hat_d", np.array([[0.5, 0.5], [0.5, 0.5]]), "onehot"),     # group 1 has c = 1: must be [0, 1]
+    ("p_hat_d", np.array([[0.5, 0.5], [1.0, 0.0]]), "onehot"),
+])
+def test_elbo_rejects_q_off_the_simplex_or_unclamped(which, value, msg):
+    g, o, a, lam, post, c = _elbo_args()
+    q = {"p_hat_dn": post.p_hat_dn, "p_hat_d": post.p_hat_d, which: value}
+    with pytest.raises(ValueError, match=msg):
+        lda_elbo_nats(g, o, a, lam, q["p_hat_dn"], q["p_hat_d"], post.alpha_hat, c)
+
+
+# --- every public name documents itself and cites the digest ------------------------------------
+
+
+def test_public_names_have_docstrings_with_citations():
+    """Each public function/class of inference, training, online and toy has its own docstring
+    (not the NamedTuple default) citing a digest section (§) or appendix; NamedTuples list their
+    fields."""
+    import inspect
+
+    from refimpl.lda import inference, online, toy, training
+    for mod in (inference, online, toy, training):
+        for name in mod.__all__:
+            obj = getattr(mod, name)
+            doc = inspect.getdoc(obj) or ""
+            assert doc and not doc.startswith(f"{name}("), name
+            assert "§" in doc or "App." in doc, name
+            if isinstance(obj, type) and hasattr(obj, "_fields"):
+                for field in obj._fields:
+                    assert field in doc, (name, field)

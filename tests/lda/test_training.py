@@ -178,6 +178,143 @@ def test_training_rejects_bad_input():
         lda_train_erm(d.x, d.offsets, d.c + 10, 4, [], seed=1, steps=1)
 
 
+_ALL_REGIMES = ("erm", "vi", "mlp")
+_BAD_SHARED = [                       # (change, message fragment): every regime must reject these
+    ({"K": 0}, "K must be an integer >= 1"),
+    ({"K": 4.0}, "K must be an integer >= 1"),
+    ({"K": True}, "K must be an integer >= 1"),
+    ({"hidden": [2.5]}, "hidden"),
+    ({"hidden": None}, "hidden"),
+    ({"hidden": [0]}, "hidden"),
+    ({"hidden": [True]}, "hidden"),
+    ({"hidden": "3"}, "hidden"),
+    ({"lr": np.inf}, "lr"),
+    ({"lr": np.nan}, "lr"),
+    ({"lr": 0.0}, "lr"),
+    ({"steps": True}, "steps"),
+    ({"steps": -1}, "steps"),
+    ({"steps": 2.0}, "steps"),
+    ({"x": np.zeros(10)}, r"x must be a 2-D array \(rows, features\)"),
+    ({"offsets": np.array([0, 5, 3])}, "offsets"),
+]
+
+
+def _regime(name, **change):
+    d = _tiny()
+    kw = dict(x=d.x, offsets=d.offsets, c=d.c, K=4, hidden=[], seed=1, steps=1, lr=0.05)
+    kw.update(change)
+    fn = {"erm": lda_train_erm, "vi": lda_train_vi, "mlp": lda_train_mlp_baseline}[name]
+    return fn(**kw)
+
+
+@pytest.mark.parametrize("regime", _ALL_REGIMES)
+@pytest.mark.parametrize("change,msg", _BAD_SHARED)
+def test_every_regime_rejects_bad_shared_arguments(regime, change, msg):
+    with pytest.raises(ValueError, match=msg):
+        _regime(regime, **change)
+
+
+@pytest.mark.parametrize("regime,change,msg", [
+    ("erm", {"sweeps": -1}, "sweeps"),                 # used to run 0 sweeps: zero gradient
+    ("erm", {"sweeps": 2.5}, "sweeps"),
+    ("erm", {"sweeps": 10**7}, "sweeps"),
+    ("vi", {"sweeps": -1}, "sweeps"),
+    ("erm", {"alpha": np.ones(3)}, "alpha"),            # wrong shape: used to be a broadcast error
+    ("vi", {"alpha": np.ones((2, 2))}, "alpha"),
+    ("erm", {"alpha": np.nan}, "alpha"),
+    ("erm", {"out_scale": np.nan}, "out_scale"),
+    ("erm", {"out_scale": 0.0}, "out_scale"),
+    ("erm", {"params0": lda_mlp_init(1, [3, 4])}, "params0"),        # x has 2 features, K = 4
+    ("erm", {"params0": lda_mlp_init(1, [2, 5, 4])}, "params0"),     # hidden = [] given
+    ("erm", {"params0": [{"w": np.full((2, 4), np.nan), "b": np.zeros(4)}]}, "params0"),
+    ("erm", {"params0": "weights"}, "params0"),
+    ("vi", {"eps": -1e-6}, "eps"),
+    ("vi", {"eps": np.nan}, "eps"),
+    ("vi", {"gamma": np.nan}, "gamma"),
+    ("mlp", {"l2": -0.1}, "l2"),
+    ("mlp", {"l2": np.nan}, "l2"),
+])
+def test_regimes_reject_their_own_bad_arguments(regime, change, msg):
+    with pytest.raises(ValueError, match=msg):
+        _regime(regime, **change)
+
+
+def test_mlp_init_rejects_bad_sizes_and_scale():
+    for sizes in ([3], [3, 0], [3, 2.5], [3, True], None):
+        with pytest.raises(ValueError, match="sizes"):
+            lda_mlp_init(1, sizes)
+    for scale in (np.nan, np.inf, 0.0, -1.0):
+        with pytest.raises(ValueError, match="out_scale"):
+            lda_mlp_init(1, [3, 2], scale)
+
+
+def test_no_labelled_group_is_an_error_not_a_no_op():
+    """With every c_d = −1 the ERM loss was −0 with zero gradients and the baseline's loss 0: both
+    'trained' silently. Labels only on empty groups give the baseline no item either."""
+    d = _tiny()
+    none = np.full(d.c.shape, -1)
+    g = lda_mlp(lda_mlp_init(1, [2, 4]), d.x)
+    with pytest.raises(ValueError, match="c must label at least one group"):
+        lda_erm_loss(g, d.offsets, none, np.ones(4), 2)
+    for c in (None, none):
+        with pytest.raises(ValueError, match="c must label at least one group"):
+            lda_train_erm(d.x, d.offsets, c, 4, [], seed=1, steps=1)
+        with pytest.raises(ValueError, match="c must label at least one group"):
+            lda_train_mlp_baseline(d.x, d.offsets, c, 4, [], seed=1, steps=1)
+    o = lda_group_offsets(np.array([0, 5]))
+    with pytest.raises(ValueError, match="c must label at least one group"):
+        lda_train_mlp_baseline(d.x[:5], o, np.array([2, -1]), 4, [], seed=1, steps=1)
+    # one labelled group is enough (and unsupervised VI with c = None stays allowed)
+    assert np.isfinite(float(lda_erm_loss(g, d.offsets, np.where(np.arange(40) == 3, d.c, -1), np.ones(4), 2)))
+    lda_train_vi(d.x, d.offsets, None, 4, [], seed=1, steps=1)
+
+
+@pytest.mark.parametrize("fn", ["unrolled", "erm_loss"])
+@pytest.mark.parametrize("change,msg", [
+    ({"sweeps": -1}, "sweeps"),
+    ({"sweeps": 1.5}, "sweeps"),
+    ({"sweeps": True}, "sweeps"),
+    ({"sweeps": 10**6 + 1}, "sweeps"),
+    ({"g": np.array([[0.0, np.nan, 1.0]] * 5)}, "g"),
+    ({"g": np.zeros(5)}, "g"),
+    ({"alpha": np.array([1.0, -1.0, 1.0])}, "alpha"),
+    ({"alpha": np.ones(2)}, "alpha"),
+    ({"lam": -1.0}, "lam"),
+    ({"offsets": np.array([0, 2, 9])}, "offsets"),
+    ({"offsets": np.array([0, 3, 2, 5])}, "offsets"),
+])
+def test_unrolled_and_erm_loss_validate(fn, change, msg):
+    kw = {"g": np.zeros((5, 3)), "offsets": np.array([0, 2, 5]), "alpha": np.ones(3), "lam": 1.0,
+          "sweeps": 2, **change}
+    with pytest.raises(ValueError, match=msg):
+        if fn == "unrolled":
+            lda_unrolled_inference(**kw)
+        else:
+            lda_erm_loss(c=np.array([0, 2]), **kw)
+
+
+@pytest.mark.parametrize("c,msg", [(np.array([0, 3]), "c"), (np.array([0]), "c"), (np.array([-2, 0]), "c")])
+def test_erm_loss_validates_labels(c, msg):
+    with pytest.raises(ValueError, match=msg):
+        lda_erm_loss(np.zeros((5, 3)), np.array([0, 2, 5]), c, np.ones(3), 2)
+
+
+def test_scalar_alpha_and_params0_are_honoured():
+    """α = a (scalar) trains exactly as α = a·1; ``params0`` equal to the seeded start with the same
+    out_scale reproduces the seeded run bit for bit."""
+    d = _tiny()
+    kw = dict(seed=1, sweeps=2, steps=3, lr=0.05)
+    a = lda_train_erm(d.x, d.offsets, d.c, 4, [], alpha=0.2, **kw)
+    b = lda_train_erm(d.x, d.offsets, d.c, 4, [], alpha=np.full(4, 0.2), **kw)
+    np.testing.assert_array_equal(a.losses, b.losses)
+    p0 = lda_mlp_init(1, [2, 4], 0.1)
+    c = lda_train_erm(d.x, d.offsets, d.c, 4, [], alpha=0.2, params0=p0, **kw)
+    np.testing.assert_array_equal(a.losses, c.losses)
+    P, _, _ = lda_unrolled_inference(np.zeros((5, 3)), np.array([0, 2, 5]), 0.5, 1.0, 2)
+    Q, _, _ = lda_unrolled_inference(np.zeros((5, 3)), np.array([0, 2, 5]), np.full(3, 0.5), 1.0, 2)
+    np.testing.assert_array_equal(P, Q)
+
+
 def _toy100():
     from refimpl.lda.toy import lda_toy_data, lda_toy_ideal_logits
     d = lda_toy_data(4, 2.0, D=100, N=20)
