@@ -36,6 +36,17 @@ STREAM_MEANS, STREAM_THETA, STREAM_TOPICS, STREAM_NOISE = 10, 11, 12, 13
 
 
 class LdaToyData(NamedTuple):
+    """One draw of the §1.8 toy (digest ``logistic_lda_and_anchors.md`` §1.8), items stored flat.
+
+    Fields:
+        x: (D·N, dim) items x_dn = μ_{k_dn} + ε_dn, group d at rows ``offsets[d]:offsets[d+1]``.
+        k: (D·N,) int64 true item topics k_dn ∈ [0, K).
+        offsets: (D+1,) int64 group boundaries (every group has N items).
+        c: (D,) int64 group labels c_d = argmax_k θ_dk.
+        mu: (K, dim) topic means μ_k.
+        theta: (D, K) group topic proportions θ_d ~ Dir(α·1).
+    """
+
     x: np.ndarray
     k: np.ndarray
     offsets: np.ndarray
@@ -45,6 +56,14 @@ class LdaToyData(NamedTuple):
 
 
 class LdaToyAccuracy(NamedTuple):
+    """The three columns of the digest's §1.8 table (fractions in [0, 1]).
+
+    Fields:
+        item_from_g: item accuracy of argmax_k g_k(x_dn) against k_dn (the item alone).
+        item_with_groups: item accuracy of argmax p̂_dn after inference (the item in its group).
+        group_label: group accuracy of argmax p̂_d against c_d = argmax θ_d.
+    """
+
     item_from_g: float
     item_with_groups: float
     group_label: float

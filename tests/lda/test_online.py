@@ -62,3 +62,60 @@ def test_online_rejects_bad_input():
         lda_online_step(s, g, np.array([0]), np.zeros(3), 1.0, None, 5)
     with pytest.raises(ValueError, match="items_per_group"):
         lda_online_step(s, g, np.array([0]), np.ones(3), 1.0, None, 0)
+
+
+@pytest.mark.parametrize("change,msg", [
+    ({"iterations": -1}, "iterations"),              # used to mean 0 rounds silently
+    ({"iterations": 1.5}, "iterations"),
+    ({"iterations": True}, "iterations"),
+    ({"items_per_group": np.inf}, "items_per_group"),
+    ({"items_per_group": np.nan}, "items_per_group"),
+    ({"items_per_group": -2.0}, "items_per_group"),
+    ({"d_batch": np.array([0.0])}, "d_batch"),        # float group index: used to be an IndexError
+    ({"counts": np.full((2, 3), np.nan)}, "counts"),
+    ({"counts": np.ones(3)}, "counts"),
+    ({"alpha": 1.0}, None),                            # scalar α: accepted (the symmetric prior)
+])
+def test_online_step_validates_every_argument(change, msg):
+    kw = {"counts": np.ones((2, 3)), "g_batch": np.zeros((1, 3)), "d_batch": np.array([0]),
+          "alpha": np.ones(3), "lam": 1.0, "c": None, "items_per_group": 5, "iterations": 1, **change}
+    if msg is None:
+        ref = lda_online_step(**{**kw, "alpha": np.ones(3)})
+        got = lda_online_step(**kw)
+        np.testing.assert_array_equal(got.counts, ref.counts)
+        return
+    with pytest.raises(ValueError, match=msg):
+        lda_online_step(**kw)
+
+
+@pytest.mark.parametrize("change,msg", [
+    ({"iterations": -1}, "iterations"),
+    ({"items_per_group": np.inf}, "items_per_group"),
+    ({"batch_size": 2.0}, "batch_size"),             # used to be a NumPy TypeError
+    ({"batch_size": 0}, "batch_size"),
+    ({"batch_size": True}, "batch_size"),
+    ({"epochs": 1.5}, "epochs"),
+    ({"epochs": 0}, "epochs"),
+    ({"counts0": np.ones((5, 3))}, "counts0"),        # wrong D: used to blame d_batch
+    ({"counts0": np.ones((4, 2))}, "counts0"),
+    ({"counts0": np.full((4, 3), np.inf)}, "counts0"),
+    ({"alpha": np.ones(2)}, "alpha"),
+    ({"c": np.array([0, 1, 3, 0])}, "c"),
+    ({"shuffle": "yes"}, "shuffle"),
+])
+def test_online_pass_validates_every_argument(change, msg):
+    g, o = _problem()
+    kw = {"g": g, "offsets": o, "alpha": np.ones(3), "lam": 1.0, "c": None, "items_per_group": 6,
+          "batch_size": 2, "epochs": 2, "seed": 0, **change}
+    with pytest.raises(ValueError, match=msg):
+        lda_online_pass(**kw)
+
+
+def test_online_pass_rejects_bad_alpha_even_without_items():
+    """No items → no batch runs; α, λ and c are still checked (they used to be checked per batch)."""
+    g = np.zeros((0, 3))
+    o = lda_group_offsets(np.array([0, 0]))
+    with pytest.raises(ValueError, match="alpha"):
+        lda_online_pass(g, o, -np.ones(3), 1.0, None, 6, 2, 1, seed=0)
+    with pytest.raises(ValueError, match="lam"):
+        lda_online_pass(g, o, np.ones(3), -1.0, None, 6, 2, 1, seed=0)
