@@ -206,10 +206,27 @@ def test_p6_groups_never_interact(prob, sweeps):
 # P7 -------------------------------------------------------------------------------------------
 
 
+def _p7_bound(sizes, lam, a):
+    """(N_d + λ)(1/a + 1/a²)/4, the bound on max_k |p̂_dnk − softmax_k(g_n)| derived in
+    :func:`test_p7_no_context_limit`."""
+    return (sizes + lam) * (1.0 / a + 1.0 / a**2) / 4.0
+
+
 @given(problems(lams=(0.0, 1.0, 5.0)))
 def test_p7_no_context_limit(prob):
-    """α = a·1: |ψ(α̂_k) − ψ(α̂_j)| ≤ |α̂_k − α̂_j|/a ≤ (N_d + λ)/a, and softmax is 1/2-Lipschitz
-    per coordinate in the sup norm, so |p̂_dn − softmax(g)| ≤ (N_d + λ)/a."""
+    """α = a·1, after ≥ 1 sweep: p̂_dn = softmax(g_n + v) with v_k = ψ(a + s_k), where
+    s_k = Σ_n p̂_dnk + λ p̂_dk ∈ [0, N_d + λ] (rows of p̂ on the simplex).
+
+    1. Spread of v: ψ is increasing and concave, so by the mean value theorem
+       max_k v_k − min_k v_k ≤ ψ(a + N_d + λ) − ψ(a) ≤ (N_d + λ) ψ′(a) ≤ (N_d + λ)(1/a + 1/a²),
+       using ψ′(a) ≤ 1/a + 1/a² for a > 0 (ψ′(a) > 1/a, so the bound 1/a alone would be false).
+    2. Centring: softmax(g + v) = softmax(g + w) with w = v − ½(max v + min v)·1, and
+       ‖w‖_∞ = ½(max v − min v).
+    3. Softmax along z(t) = g + t·w: d softmax_k/dt = p_k (w_k − Σ_j p_j w_j) =
+       p_k Σ_{j≠k} p_j (w_k − w_j), so |d softmax_k/dt| ≤ p_k (1 − p_k)·2‖w‖_∞ ≤ ½‖w‖_∞.
+    Integrating over t ∈ [0, 1]: |p̂_dnk − softmax_k(g_n)| ≤ ½‖w‖_∞ ≤ (N_d + λ)(1/a + 1/a²)/4,
+    which for a ≥ 1 implies the spec's (N_d + λ)/a. Slack 1e-12: round-off of ψ at a ≤ 1e8 and of
+    the two softmaxes is ~1e-15."""
     g, o, _, lam, c = prob
     K = g.shape[1]
     sm = np.exp(g - g.max(axis=1, keepdims=True))
@@ -217,11 +234,22 @@ def test_p7_no_context_limit(prob):
     errs = []
     for a in (1e2, 1e5, 1e8):
         post = lda_infer(g, o, np.full(K, a), lam, c, 20)
-        bound = np.repeat((np.diff(o) + lam) / a, np.diff(o))
+        bound = np.repeat(_p7_bound(np.diff(o), lam, a), np.diff(o))
         err = np.abs(post.p_hat_dn - sm).max(axis=1) if g.shape[0] else np.zeros(0)
         assert np.all(err <= bound + 1e-12)
         errs.append(err.max() if err.size else 0.0)
     assert errs[2] <= 1e-6
+
+
+def test_p7_bound_is_close_to_tight():
+    """The derived bound is not vacuous: one group, K = 2, one item with g = 0 and an observed label
+    with λ ≫ N_d puts almost all of s in topic 0 (spread λ + O(N_d/a) of at most N_d + λ), so
+    |p̂ − ½| ≈ spread·ψ′(a)/4 ≈ λ/(4a): within a factor 1.1 of the bound (ratio ≈ λ/(N_d + λ))."""
+    a, N, lam = 1e6, 1, 1000.0
+    post = lda_infer(np.zeros((N, 2)), np.array([0, N]), np.full(2, a), lam, np.array([0]), 20)
+    err = np.abs(post.p_hat_dn - 0.5).max()
+    bound = _p7_bound(np.array([N]), lam, a)[0]
+    assert bound / 1.1 <= err <= bound, err / bound
 
 
 # P8 -------------------------------------------------------------------------------------------
