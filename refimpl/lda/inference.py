@@ -75,6 +75,8 @@ def _finite_2d(x, name: str, cols: str = "K") -> np.ndarray:
     a = np.asarray(x, dtype=np.float64)
     if a.ndim != 2:
         raise ValueError(f"{name} must be a 2-D array (rows, {cols}), got shape {a.shape}")
+    if a.shape[1] < 1:
+        raise ValueError(f"{name} must have at least one column ({cols} >= 1), got shape {a.shape}")
     if not np.all(np.isfinite(a)):
         raise ValueError(f"{name} must be finite (no NaN or inf)")
     return a
@@ -300,8 +302,6 @@ def lda_elbo_nats(g, offsets, alpha, lam, p_hat_dn, p_hat_d, alpha_hat, c=None) 
 def _inputs(g, offsets, alpha, lam, c, sweeps):
     g = _finite_2d(g, "g")
     N, K = g.shape
-    if K < 1:
-        raise ValueError("g must have K >= 1 columns")
     o = _offsets(offsets, N)
     a = _alpha(alpha, K)
     lam_f = _lam(lam)

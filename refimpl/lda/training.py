@@ -279,8 +279,6 @@ def _check_training(x, offsets, c, K, hidden, steps, lr) -> _Checked:
     cc = _labels(c, o.size - 1, K)
     steps = _nonneg_int(steps, "steps")
     lr = _real(lr, "lr", positive=True)
-    if x.shape[1] < 1:
-        raise ValueError(f"x must have at least one feature column, got shape {x.shape}")
     return _Checked(x, o, cc, K, [x.shape[1], *hidden, K], steps, lr)
 
 

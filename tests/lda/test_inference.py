@@ -244,3 +244,17 @@ def test_public_names_have_docstrings_with_citations():
             if isinstance(obj, type) and hasattr(obj, "_fields"):
                 for field in obj._fields:
                     assert field in doc, (name, field)
+
+
+def test_zero_topics_is_rejected_by_every_function():
+    """K = 0 columns used to pass the shape checks of the updates and end in a NumPy reduction
+    error; it is an argument error naming g (or g_batch / x)."""
+    from refimpl.lda import lda_online_step
+    g = np.zeros((3, 0))
+    o = np.array([0, 1, 3])
+    with pytest.raises(ValueError, match="g must have at least one column"):
+        lda_infer(g, o, np.ones(0), 1.0)
+    with pytest.raises(ValueError, match="g must have at least one column"):
+        lda_update_items(g, o, np.ones((2, 0)))
+    with pytest.raises(ValueError, match="g_batch must have at least one column"):
+        lda_online_step(np.ones((2, 0)), g, np.array([0, 1, 1]), np.ones(0), 1.0, None, 3)
