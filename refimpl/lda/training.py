@@ -190,11 +190,16 @@ def _unrolled_args(g, offsets, alpha, lam, sweeps):
     return o, _alpha(alpha, shape[1]), _lam(lam), _check_sweeps(sweeps)
 
 
-def _need_a_label(cc: np.ndarray) -> np.ndarray:
+def _need_a_label(cc: np.ndarray, offsets: np.ndarray | None = None) -> np.ndarray:
+    """Indices of the labelled groups; ValueError if there is none (with ``offsets``: none that
+    has an item — an empty group's α̂_d does not depend on g, so its loss has zero gradient)."""
     seen = np.flatnonzero(cc >= 0)
     if seen.size == 0:
         raise ValueError("c must label at least one group (c_d >= 0): with no labelled group the "
                          "supervised loss is empty (a silent no-op)")
+    if offsets is not None and not np.any(np.diff(offsets)[seen] > 0):
+        raise ValueError("c must label at least one group that has items (c_d >= 0 and N_d >= 1): "
+                         "otherwise the loss does not depend on g (zero gradient, a silent no-op)")
     return seen
 
 
@@ -292,13 +297,13 @@ def lda_train_erm(x, offsets, c, K: int, hidden: list[int], seed: int, alpha=1.0
     Adam, gradients through every unrolled sweep (digest §1.5 (A)). Item labels are never used.
     The output layer starts small (``out_scale``): with large initial logits and α < 1 the
     unrolled loss starts on a plateau (ψ is steep near 0). ``params0`` replaces the seeded start
-    (its shapes must be those of [x.shape[1], *hidden, K]). ``c`` must label at least one group;
+    (its shapes must be those of [x.shape[1], *hidden, K]). ``c`` must label a group with items;
     α is a scalar or (K,); ``sweeps`` ∈ [0, 10^6]; out_scale finite > 0."""
     k = _check_training(x, offsets, c, K, hidden, steps, lr)
     a = _alpha(alpha, k.K)
     sweeps = _check_sweeps(sweeps)
     out_scale = _real(out_scale, "out_scale", positive=True)
-    _need_a_label(k.c)
+    _need_a_label(k.c, k.offsets)
     params = lda_mlp_init(seed, k.sizes, out_scale) if params0 is None else _check_params(params0, k.sizes)
     x, o, cc = k.x, k.offsets, k.c
     return _fit(lambda p: lda_erm_loss(lda_mlp(p, x), o, cc, a, sweeps), params, k.steps, k.lr)
