@@ -290,11 +290,11 @@ _SUPERVISED_ROWS = [
 ]
 
 
-def _cell(values) -> str:
-    """mean (per-seed values) to 3 decimals."""
+def _cell(values, fmt: str = ".3f") -> str:
+    """mean (per-seed values), each formatted with ``fmt``."""
     v = [float(x) for x in values]
-    per = ", ".join(f"{x:.3f}" for x in v)
-    return f"{np.mean(v):.3f}" if len(v) == 1 else f"{np.mean(v):.3f} ({per})"
+    per = ", ".join(f"{x:{fmt}}" for x in v)
+    return f"{np.mean(v):{fmt}}" if len(v) == 1 else f"{np.mean(v):{fmt}} ({per})"
 
 
 def format_tables(results: list[dict]) -> str:
@@ -321,7 +321,7 @@ def format_tables(results: list[dict]) -> str:
         rows = [r[f"unsupervised_gamma_{gamma}"] for r in results]
         lines.append(f"| γ = {gamma} | {_cell([x['matched_item_accuracy'] for x in rows])} | "
                      f"{_cell([x['matched_item_from_g'] for x in rows])} | "
-                     f"{_cell([x['topics_used'] for x in rows])} |")
+                     f"{_cell([x['topics_used'] for x in rows], 'g')} |")
     lines += ["", "| (A) ERM item acc. with group inference: 1 sweep | 2 sweeps | 5 sweeps (as trained) | 30 sweeps |",
               "|---|---|---|---|",
               "| " + " | ".join(_cell([r["erm_sweeps_sensitivity"][T] for r in results]) for T in (1, 2, 5, 30)) + " |"]
