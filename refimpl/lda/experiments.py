@@ -21,9 +21,8 @@ from typing import NamedTuple
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from .inference import lda_infer
+from .inference import lda_group_offsets, lda_infer
 from .online import lda_online_pass
-from .inference import lda_group_offsets
 from .toy import LdaToyData, lda_toy_accuracies, lda_toy_data, lda_toy_data_given_means, lda_toy_ideal_logits
 from .training import (lda_mlp, lda_mlp_group_predictions, lda_train_erm, lda_train_mlp_baseline,
                        lda_train_vi)

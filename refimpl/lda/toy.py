@@ -30,7 +30,8 @@ from scipy.special import gammaincinv
 from .. import random as R
 from .inference import lda_group_offsets, lda_infer
 
-__all__ = ["LdaToyData", "lda_toy_data", "lda_toy_data_given_means", "lda_toy_ideal_logits", "lda_toy_accuracies", "LdaToyAccuracy"]
+__all__ = ["LdaToyData", "lda_toy_data", "lda_toy_data_given_means", "lda_toy_ideal_logits", "lda_toy_accuracies",
+           "LdaToyAccuracy"]
 
 STREAM_MEANS, STREAM_THETA, STREAM_TOPICS, STREAM_NOISE = 10, 11, 12, 13
 
