@@ -31,7 +31,12 @@ formula then adds is its conditioning:
   ≈ 2e^{−α} at the integers, so forming z t in float64 (absolute error ≈ u) and subtracting from 1
   costs u/(2α(1 − z t)) ≈ u e^α/(4α) absolute in ρ — 7e-10 at α = 20, far above 1e-12·8 in cell
   k = 7. The edge-accurate form builds 1 ± z t from 1 ± 2t (exact differences) and E = e^{−α},
-  so ρ keeps relative accuracy ≈ (few u + u·abs(log(1 ± z t)))/α and the bound above holds.
+  so ρ keeps absolute accuracy ≈ (few u + u·abs(log(1 ± z t)))/α ≤ 1e-14 and the bound above
+  holds. The rounding of t = v − m itself (≤ 2^-55, only for abs(v) < ¼) enters with the slope
+  (s_α⁻¹)′ = 2(1 − E²)/(α(1 ± …)(1 ∓ …)) ≤ 16/α once both factors are ≥ ⅛ (abs(v) ≥ 1/16):
+  ≤ 4.4e-16 for α ≥ 1; below 1/16 it would be amplified without limit next to v = 0, which is
+  why the code forms 1 ± 2t there from exact differences (the old code lost 2.2e-7 absolute at
+  s_50⁻¹(±1e-12)). For α < 1 the atanh form's slope is ≤ 1/(1 − tanh²½) < 1.3.
 * r_α(v) = s_α⁻¹(w) + ½ with w = fl(v − ½): bound 1e-12·(½ + abs(s_α⁻¹(w)) + abs(m_w) + abs(ρ_w))
   (both sums) + r_α′(v)·abs(w − (v − ½)) (the rounding of v − ½, amplified by the slope; it is
   exactly computable, and non-zero only where v − ½ is inexact).
