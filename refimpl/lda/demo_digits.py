@@ -33,10 +33,10 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment, minimize_scalar
-from scipy.special import gammaincinv
 
 from .. import random as R
 from .inference import lda_group_offsets, lda_infer
+from .toy import draw_groups
 from .training import lda_mlp, lda_mlp_group_predictions, lda_train_erm, lda_train_mlp_baseline, lda_train_vi
 
 K = 10
@@ -110,12 +110,7 @@ def make_groups(images, classes, seed: int, D: int, N: int = N_ITEMS, offset: in
             raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
     if isinstance(offset, (bool, np.bool_)) or not isinstance(offset, (int, np.integer)) or offset < 0:
         raise ValueError(f"offset must be an integer >= 0, got {offset!r}")
-    d_idx = np.arange(D, dtype=np.uint64) + np.uint64(offset)
-    gam = gammaincinv(ALPHA, R.uniform(seed, 11, d_idx, d=K, open=True))
-    theta = gam / gam.sum(axis=1, keepdims=True)
-    n_idx = np.arange(D * N, dtype=np.uint64) + np.uint64(offset * N)
-    u = R.uniform(seed, 12, n_idx).reshape(D, N)
-    k = np.minimum((u[:, :, None] >= np.cumsum(theta, axis=1)[:, None, :]).sum(axis=2), K - 1).reshape(-1)
+    theta, k, n_idx = draw_groups(seed, K, D, N, ALPHA, offset)   # streams 11, 12 as in the toy
     pools = [np.flatnonzero(classes == j) for j in range(K)]
     v = R.uniform(seed, 23, n_idx)
     pick = np.array([pools[j][int(v[i] * len(pools[j]))] for i, j in enumerate(k)])

@@ -98,6 +98,17 @@ def lda_toy_data_given_means(seed: int, mu, D: int = 300, N: int = 20, alpha: fl
         raise ValueError(f"D must be >= 1, N and seed_offset >= 0 (integers), got D={D!r}, N={N!r}, "
                          f"seed_offset={seed_offset!r}")
     K, dim = mu.shape
+    theta, k, n_idx = draw_groups(seed, K, D, N, alpha, seed_offset)
+    x = mu[k] + R.normal(seed, STREAM_NOISE, n_idx, d=dim)
+    return LdaToyData(x, k, lda_group_offsets(np.full(D, N)), np.argmax(theta, axis=1), mu, theta)
+
+
+def draw_groups(seed: int, K: int, D: int, N: int, alpha: float, seed_offset: int = 0):
+    """The group structure of the §1.8 generative process, shared by the toy and the digits demo:
+    θ_d ~ Dir(α·1) as normalised F⁻¹_Gamma(α)(u), u open uniforms of stream 11 at index d + o;
+    k_dn ~ Cat(θ_d) by inverse CDF of uniforms of stream 12 at item index n + o·N. Returns
+    (θ (D, K), k (D·N,) int64, the item indices (D·N,) uint64 for the caller's item streams).
+    Arguments are validated by the callers."""
     d_idx = np.arange(D, dtype=np.uint64) + np.uint64(seed_offset)
     gam = gammaincinv(alpha, R.uniform(seed, STREAM_THETA, d_idx, d=K, open=True))
     theta = gam / gam.sum(axis=1, keepdims=True)
@@ -105,9 +116,7 @@ def lda_toy_data_given_means(seed: int, mu, D: int = 300, N: int = 20, alpha: fl
     u = R.uniform(seed, STREAM_TOPICS, n_idx).reshape(D, N)
     cdf = np.cumsum(theta, axis=1)
     k = np.minimum((u[:, :, None] >= cdf[:, None, :]).sum(axis=2), K - 1).reshape(-1)
-    x = mu[k] + R.normal(seed, STREAM_NOISE, n_idx, d=dim)
-    return LdaToyData(x, k.astype(np.int64), lda_group_offsets(np.full(D, N)), np.argmax(theta, axis=1),
-                      mu, theta)
+    return theta, k.astype(np.int64), n_idx
 
 
 def lda_toy_ideal_logits(x, mu) -> np.ndarray:
