@@ -165,7 +165,11 @@ def lda_unrolled_inference(g, offsets, alpha, lam: float = 1.0, sweeps: int = 20
 
     Validated like :func:`lda_infer` (``sweeps`` ∈ [0, 10^6], α scalar or (K,), λ ≥ 0, offsets
     from 0 to N); finiteness of ``g`` is checked when it is an array (not inside a trace)."""
-    o, alpha, lam, sweeps = _unrolled_args(g, offsets, alpha, lam, sweeps)
+    return _unrolled(g, *_unrolled_args(g, offsets, alpha, lam, sweeps))
+
+
+def _unrolled(g, o, alpha, lam, sweeps):
+    """The unrolled sweeps of :func:`lda_unrolled_inference` on checked arguments."""
     D, K = o.size - 1, np.shape(g)[1]
     P = np.full(np.shape(g), 1.0 / K)
     pc = np.full((D, K), 1.0 / K)
@@ -207,11 +211,10 @@ def lda_erm_loss(g, offsets, c, alpha, sweeps: int = 20, lam: float = 1.0):
     """(A) mean over labelled groups of CE(onehot(c_d), softmax(ψ(α̂_d))), α̂ after ``sweeps``
     unrolled sweeps with λ = 1 and labels unobserved (digest §1.5 (A); ``logistic_lda_ce``).
     ``c`` (D,) in [−1, K) must label at least one group (ValueError otherwise)."""
-    shape = np.shape(g)
-    o, _, _, _ = _unrolled_args(g, offsets, alpha, lam, sweeps)
-    c = _labels(c, o.size - 1, shape[1])
+    o, a, lam_f, T = _unrolled_args(g, offsets, alpha, lam, sweeps)
+    c = _labels(c, o.size - 1, np.shape(g)[1])
     seen = _need_a_label(c)
-    _, _, ahat = lda_unrolled_inference(g, o, alpha, lam, sweeps)
+    _, _, ahat = _unrolled(g, o, a, lam_f, T)
     logp = ops.log_softmax(ops.digamma(ahat), axis=1)
     onehot = np.zeros(np.shape(logp))
     onehot[seen, c[seen]] = 1.0
